@@ -112,7 +112,9 @@ internal static class TensorGuard
 
         SameDevice(reference, "the features", labels, name);
         using var scope = NewDisposeScope();
-        var min = labels.min().item<long>();
+        // item<long>() only reads int64 storage; widen int32/int16/int8/uint8 labels first.
+        var wide = labels.to(ScalarType.Int64);
+        var min = wide.min().item<long>();
         if (min < 0)
         {
             throw new ArgumentOutOfRangeException(name, min, $"{name} must be non-negative class indices, but the smallest is {min}.");
@@ -120,7 +122,7 @@ internal static class TensorGuard
 
         if (numClasses is long classes)
         {
-            var max = labels.max().item<long>();
+            var max = wide.max().item<long>();
             if (max >= classes)
             {
                 throw new ArgumentOutOfRangeException(name, max, $"{name} must be below the number of classes ({classes}), but the largest is {max}.");
