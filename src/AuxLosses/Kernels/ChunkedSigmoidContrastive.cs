@@ -29,17 +29,18 @@ internal sealed class ChunkedSigmoidContrastive : autograd.SingleTensorFunction<
         var chunk = (long)vars[5];
         using var scope = NewDisposeScope();
         var batch = x.shape[0];
-        var total = zeros(System.Array.Empty<long>(), dtype: x.dtype, device: x.device);
+        // Scalar accumulator in float64: thousands of tile sums would otherwise drift in float32.
+        var total = zeros(System.Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
         foreach (var (r0, rn, k0, kn) in ChunkedSoftmaxContrastive.Tiles(batch, chunk))
         {
             using var tile = NewDisposeScope();
             var logits = x.narrow(0, r0, rn).mm(y.narrow(0, k0, kn).t()).mul_(scale).add_(bias);
-            total.sub_(nn.functional.logsigmoid(Signs(classes, r0, rn, k0, kn, logits.dtype).mul_(logits)).sum());
+            total.sub_(nn.functional.logsigmoid(Signs(classes, r0, rn, k0, kn, logits.dtype).mul_(logits)).sum(type: ScalarType.Float64));
         }
 
         ctx.save_for_backward(new List<Tensor> { x, y, scale, bias, classes });
         ctx.save_data("chunk", chunk);
-        return scope.MoveToOuter(total.div_(batch));
+        return scope.MoveToOuter(total.div_(batch).to_type(x.dtype));
     }
 
     /// <inheritdoc/>
@@ -53,8 +54,8 @@ internal sealed class ChunkedSigmoidContrastive : autograd.SingleTensorFunction<
         var upstream = grad_output.to_type(x.dtype) / batch;
         var dx = zeros_like(x);
         var dy = zeros_like(y);
-        var dscale = zeros_like(scale);
-        var dbias = zeros_like(bias);
+        var dscale = zeros(System.Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
+        var dbias = zeros(System.Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
         foreach (var (r0, rn, k0, kn) in ChunkedSoftmaxContrastive.Tiles(batch, chunk))
         {
             using var tile = NewDisposeScope();
@@ -66,10 +67,12 @@ internal sealed class ChunkedSigmoidContrastive : autograd.SingleTensorFunction<
             var dlogits = (z * (g * scale + bias)).neg_().sigmoid_().mul_(z).neg_().mul_(upstream);
             dx.narrow(0, r0, rn).add_(dlogits.mm(yk).mul_(scale));
             dy.narrow(0, k0, kn).add_(dlogits.t().mm(xr).mul_(scale));
-            dscale.add_((dlogits * g).sum());
-            dbias.add_(dlogits.sum());
+            dscale.add_((dlogits * g).sum(type: ScalarType.Float64));
+            dbias.add_(dlogits.sum(type: ScalarType.Float64));
         }
 
+        dscale = dscale.to_type(scale.dtype);
+        dbias = dbias.to_type(bias.dtype);
         scope.MoveToOuter(dx, dy, dscale, dbias);
         return new List<Tensor> { dx, dy, dscale, dbias, null!, null! };
     }

@@ -36,8 +36,9 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
         var batch = x.shape[0];
         var rowLse = full(batch, double.NegativeInfinity, dtype: x.dtype, device: x.device);
         var columnLse = full(batch, double.NegativeInfinity, dtype: x.dtype, device: x.device);
-        var rowTarget = zeros(Array.Empty<long>(), dtype: x.dtype, device: x.device);
-        var columnTarget = zeros(Array.Empty<long>(), dtype: x.dtype, device: x.device);
+        // Scalar accumulators in float64: thousands of tile sums would otherwise drift in float32.
+        var rowTarget = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
+        var columnTarget = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
 
         foreach (var (r0, rn, k0, kn) in Tiles(batch, chunk))
         {
@@ -51,12 +52,14 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
 
             // Σ Q⊙S = (1 − ε)·Σ pos⊙S/n + ε/B·Σ S, with n taken per row (Q) or per column (Q').
             var positive = Positives(classes, r0, rn, k0, kn, s.dtype) * s;
-            var uniform = s.sum() * (smoothing / batch);
-            rowTarget.add_(positive.div(counts.narrow(0, r0, rn).unsqueeze(1)).sum() * (1 - smoothing) + uniform);
-            columnTarget.add_(positive.div(counts.narrow(0, k0, kn).unsqueeze(0)).sum() * (1 - smoothing) + uniform);
+            var uniform = s.sum(type: ScalarType.Float64) * (smoothing / batch);
+            rowTarget.add_(positive.div(counts.narrow(0, r0, rn).unsqueeze(1)).sum(type: ScalarType.Float64) * (1 - smoothing) + uniform);
+            columnTarget.add_(positive.div(counts.narrow(0, k0, kn).unsqueeze(0)).sum(type: ScalarType.Float64) * (1 - smoothing) + uniform);
         }
 
-        var loss = (rowLse.sum() - rowTarget) * (rowWeight / batch) + (columnLse.sum() - columnTarget) * (columnWeight / batch);
+        var rowTerm = (rowLse.sum(type: ScalarType.Float64) - rowTarget) * (rowWeight / batch);
+        var columnTerm = (columnLse.sum(type: ScalarType.Float64) - columnTarget) * (columnWeight / batch);
+        var loss = (rowTerm + columnTerm).to_type(x.dtype);
         ctx.save_for_backward(new List<Tensor> { x, y, scale, classes, counts, rowLse, columnLse });
         ctx.save_data("chunk", chunk);
         ctx.save_data("smoothing", smoothing);
@@ -82,7 +85,7 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
         var upstream = grad_output.to_type(x.dtype);
         var dx = zeros_like(x);
         var dy = zeros_like(y);
-        var dscale = zeros_like(scale);
+        var dscale = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
 
         foreach (var (r0, rn, k0, kn) in Tiles(batch, chunk))
         {
@@ -92,16 +95,17 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
             var g = xr.mm(yk.t());
             var s = scale * g;
             var positive = Positives(classes, r0, rn, k0, kn, s.dtype) * (1 - smoothing);
-            var rowGrad = (s - rowLse.narrow(0, r0, rn).unsqueeze(1)).exp_()
-                .sub_(positive.div(counts.narrow(0, r0, rn).unsqueeze(1))).sub_(smoothing / batch);
-            var columnGrad = (s - columnLse.narrow(0, k0, kn).unsqueeze(0)).exp_()
-                .sub_(positive.div(counts.narrow(0, k0, kn).unsqueeze(0))).sub_(smoothing / batch);
+            var rowTargets = positive.div(counts.narrow(0, r0, rn).unsqueeze(1)).add_(smoothing / batch);
+            var columnTargets = positive.div(counts.narrow(0, k0, kn).unsqueeze(0)).add_(smoothing / batch);
+            var rowGrad = (s - rowLse.narrow(0, r0, rn).unsqueeze(1)).exp_().sub_(rowTargets);
+            var columnGrad = (s - columnLse.narrow(0, k0, kn).unsqueeze(0)).exp_().sub_(columnTargets);
             var ds = rowGrad.mul_(rowWeight / batch).add_(columnGrad.mul_(columnWeight / batch)).mul_(upstream);
             dx.narrow(0, r0, rn).add_(ds.mm(yk).mul_(scale));
             dy.narrow(0, k0, kn).add_(ds.t().mm(xr).mul_(scale));
-            dscale.add_((ds * g).sum());
+            dscale.add_((ds * g).sum(type: ScalarType.Float64));
         }
 
+        dscale = dscale.to_type(scale.dtype);
         scope.MoveToOuter(dx, dy, dscale);
         return new List<Tensor> { dx, dy, dscale, null!, null!, null!, null!, null!, null! };
     }
