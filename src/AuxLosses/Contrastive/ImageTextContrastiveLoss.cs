@@ -102,10 +102,11 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var batch = x.shape[0];
         var logits = scale * x.mm(y.t());
         var positives = classes.unsqueeze(1).eq(classes.unsqueeze(0)).to_type(logits.dtype);
-        var rowTargets = positives / counts.unsqueeze(1) * (1 - smoothing) + smoothing / batch;
-        var columnTargets = positives / counts.unsqueeze(0) * (1 - smoothing) + smoothing / batch;
-        var imageToTextLoss = -(rowTargets * logits.log_softmax(1)).sum() / batch;
-        var textToImageLoss = -(columnTargets * logits.log_softmax(0)).sum() / batch;
+        // Q = (1 − ε)·pos/pos.sum(1) + ε/B. It is symmetric (same-class pairs have equal counts), so the text→image
+        // targets, BLIP's sim_targets for Sᵀ, are Q as well and both directions read it.
+        var targets = positives / counts.unsqueeze(1) * (1 - smoothing) + smoothing / batch;
+        var imageToTextLoss = -(targets * logits.log_softmax(1)).sum() / batch;
+        var textToImageLoss = -(targets * logits.log_softmax(0)).sum() / batch;
         return scope.MoveToOuter(imageToTextLoss * imageToText + textToImageLoss * textToImage);
     }
 }

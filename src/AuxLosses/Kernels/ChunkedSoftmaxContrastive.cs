@@ -11,8 +11,8 @@ namespace AuxLosses.Internal;
 /// <code>
 /// L = w_r/B · Σ_i [ LSE_j S_ij − Σ_j Q_ij S_ij ]  +  w_c/B · Σ_j [ LSE_i S_ij − Σ_i Q'_ij S_ij ]
 /// Q_ij  = (1 − ε)·pos_ij / n_i + ε/B        (row targets: image i → its texts)
-/// Q'_ij = (1 − ε)·pos_ij / n_j + ε/B        (column targets: text j → its images)
-/// ∂L/∂S_ij = w_r/B·(softmax_row(S)_ij − Q_ij) + w_c/B·(softmax_col(S)_ij − Q'_ij)
+/// Q'_ij = (1 − ε)·pos_ij / n_j + ε/B = Q_ij (column targets: pos_ij ≠ 0 only where n_i = n_j)
+/// ∂L/∂S_ij = w_r/B·(softmax_row(S)_ij − Q_ij) + w_c/B·(softmax_col(S)_ij − Q_ij)
 /// ∂L/∂X = s·(∂L/∂S)·Y,  ∂L/∂Y = s·(∂L/∂S)ᵀ·X,  ∂L/∂s = Σ_ij ∂L/∂S_ij·(X·Yᵀ)_ij
 /// </code>
 /// pos_ij = [class_i = class_j] and n_i = Σ_j pos_ij; without labels the classes are 0..B−1, so pos is the identity.
@@ -36,9 +36,8 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
         var batch = x.shape[0];
         var rowLse = full(batch, double.NegativeInfinity, dtype: x.dtype, device: x.device);
         var columnLse = full(batch, double.NegativeInfinity, dtype: x.dtype, device: x.device);
-        // Scalar accumulators in float64: thousands of tile sums would otherwise drift in float32.
-        var rowTarget = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
-        var columnTarget = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
+        // Scalar accumulator in float64: thousands of tile sums would otherwise drift in float32.
+        var target = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
 
         foreach (var (r0, rn, k0, kn) in Tiles(batch, chunk))
         {
@@ -50,15 +49,11 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
             var columns = columnLse.narrow(0, k0, kn);
             columns.copy_(columns.logaddexp(s.logsumexp(0)));
 
-            // Σ Q⊙S = (1 − ε)·Σ pos⊙S/n + ε/B·Σ S, with n taken per row (Q) or per column (Q').
-            var positive = Positives(classes, r0, rn, k0, kn, s.dtype) * s;
-            var uniform = s.sum(type: ScalarType.Float64) * (smoothing / batch);
-            rowTarget.add_(positive.div(counts.narrow(0, r0, rn).unsqueeze(1)).sum(type: ScalarType.Float64) * (1 - smoothing) + uniform);
-            columnTarget.add_(positive.div(counts.narrow(0, k0, kn).unsqueeze(0)).sum(type: ScalarType.Float64) * (1 - smoothing) + uniform);
+            target.add_(Targets(classes, counts, r0, rn, k0, kn, smoothing, batch, s.dtype).mul_(s).sum(type: ScalarType.Float64));
         }
 
-        var rowTerm = (rowLse.sum(type: ScalarType.Float64) - rowTarget) * (rowWeight / batch);
-        var columnTerm = (columnLse.sum(type: ScalarType.Float64) - columnTarget) * (columnWeight / batch);
+        var rowTerm = (rowLse.sum(type: ScalarType.Float64) - target) * (rowWeight / batch);
+        var columnTerm = (columnLse.sum(type: ScalarType.Float64) - target) * (columnWeight / batch);
         var loss = (rowTerm + columnTerm).to_type(x.dtype);
         ctx.save_for_backward(new List<Tensor> { x, y, scale, classes, counts, rowLse, columnLse });
         ctx.save_data("chunk", chunk);
@@ -94,11 +89,9 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
             var yk = y.narrow(0, k0, kn);
             var g = xr.mm(yk.t());
             var s = scale * g;
-            var positive = Positives(classes, r0, rn, k0, kn, s.dtype) * (1 - smoothing);
-            var rowTargets = positive.div(counts.narrow(0, r0, rn).unsqueeze(1)).add_(smoothing / batch);
-            var columnTargets = positive.div(counts.narrow(0, k0, kn).unsqueeze(0)).add_(smoothing / batch);
-            var rowGrad = (s - rowLse.narrow(0, r0, rn).unsqueeze(1)).exp_().sub_(rowTargets);
-            var columnGrad = (s - columnLse.narrow(0, k0, kn).unsqueeze(0)).exp_().sub_(columnTargets);
+            var targets = Targets(classes, counts, r0, rn, k0, kn, smoothing, batch, s.dtype);
+            var rowGrad = (s - rowLse.narrow(0, r0, rn).unsqueeze(1)).exp_().sub_(targets);
+            var columnGrad = (s - columnLse.narrow(0, k0, kn).unsqueeze(0)).exp_().sub_(targets);
             var ds = rowGrad.mul_(rowWeight / batch).add_(columnGrad.mul_(columnWeight / batch)).mul_(upstream);
             dx.narrow(0, r0, rn).add_(ds.mm(yk).mul_(scale));
             dy.narrow(0, k0, kn).add_(ds.t().mm(xr).mul_(scale));
@@ -109,6 +102,10 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
         scope.MoveToOuter(dx, dy, dscale);
         return new List<Tensor> { dx, dy, dscale, null!, null!, null!, null!, null!, null! };
     }
+
+    /// <summary>[rn, kn] tile of Q = (1 − ε)·pos/n + ε/B (symmetric, so it serves rows and columns alike).</summary>
+    private static Tensor Targets(Tensor classes, Tensor counts, long r0, long rn, long k0, long kn, double smoothing, long batch, ScalarType dtype) =>
+        Positives(classes, r0, rn, k0, kn, dtype).div_(counts.narrow(0, r0, rn).unsqueeze(1)).mul_(1 - smoothing).add_(smoothing / batch);
 
     /// <summary>[rn, kn] float mask of same-class pairs between rows r0.. and columns k0...</summary>
     internal static Tensor Positives(Tensor classes, long r0, long rn, long k0, long kn, ScalarType dtype) =>
