@@ -14,7 +14,7 @@ namespace AuxLosses;
 /// L = w_i2t · CE(S, diag) + w_t2i · CE(Sᵀ, diag)   (CE averaged over the B rows)
 /// </code>
 /// With labels (<see cref="forward(Tensor, Tensor, Tensor)"/>), every same-label pair is a positive and the targets
-/// are soft, as BLIP's <c>idx</c> variant: Q = pos / pos.sum(1), L_i2t = −1/B Σ_ij Q_ij log softmax_j(S)_ij, and the
+/// are soft, as in BLIP's <c>idx</c> variant (Li et al., 2022): Q = pos / pos.sum(1), L_i2t = −1/B Σ_ij Q_ij log softmax_j(S)_ij, and the
 /// same over columns for text→image. Label smoothing ε mixes each target row with the uniform distribution,
 /// (1 − ε)·Q + ε/B, exactly as PyTorch's <c>cross_entropy(label_smoothing: ε)</c>.
 /// <para>

@@ -256,6 +256,27 @@ public sealed class ImageTextContrastiveLossTests
         MaxAbsDiff(chunked.GradT, dense.GradT).Should().BeLessThan(1e-5);
     }
 
+    [Fact]
+    public void Chunked_runs_under_no_grad_and_when_only_the_scale_learns()
+    {
+        using var scope = NewDisposeScope();
+        var image = Features(11, 4, 91);
+        var text = Features(11, 4, 92);
+        using var dense = new ImageTextContrastiveLoss(new ContrastiveLossOptions { Implementation = ContrastiveImplementation.Dense });
+        using var chunked = new ImageTextContrastiveLoss(new ContrastiveLossOptions { Implementation = ContrastiveImplementation.Chunked, ChunkSize = 4 });
+        var expected = dense.forward(image, text);
+        expected.backward();
+        using (no_grad())
+        {
+            chunked.forward(image, text).item<double>().Should().BeApproximately(expected.item<double>(), 1e-12);
+        }
+
+        var value = chunked.forward(image, text);
+        value.requires_grad.Should().BeTrue();
+        value.backward();
+        chunked.LogScale.grad!.item<float>().Should().BeApproximately(dense.LogScale.grad!.item<float>(), 1e-6f);
+    }
+
     // ---- properties and edge cases ---------------------------------------------------------------
 
     [Theory]
