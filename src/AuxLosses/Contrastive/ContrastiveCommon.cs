@@ -1,0 +1,105 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AuxLosses.Internal;
+
+/// <summary>Input checks, feature preparation and implementation choice shared by the two image-text contrastive losses.</summary>
+internal static class ContrastiveCommon
+{
+    /// <summary>ε of <c>F.normalize</c> (PyTorch's default): a zero vector normalises to zero instead of NaN.</summary>
+    public const double NormalizeEpsilon = 1e-12;
+
+    private static int fusedOnCudaLogged;
+    private static int fusedOffCudaLogged;
+
+    public static void ValidateImplementation(ContrastiveImplementation value, string name)
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be Auto, Dense, Chunked or Fused, but it is {(int)value}.");
+        }
+    }
+
+    public static void ValidateChunkSize(int value, string name)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, but it is {value}.");
+        }
+    }
+
+    /// <summary>Checks paired [B, D] features (and optional labels [B]) before any arithmetic.</summary>
+    public static void ValidateInputs(Tensor image, Tensor text, Tensor? labels, bool withLabels)
+    {
+        TensorGuard.Features(image, nameof(image), 2);
+        TensorGuard.Features(text, nameof(text), 2);
+        TensorGuard.SameShape(image, nameof(image), text, nameof(text));
+        TensorGuard.SameDtypeAndDevice(image, nameof(image), text, nameof(text));
+        TensorGuard.Finite(image, nameof(image));
+        TensorGuard.Finite(text, nameof(text));
+        if (withLabels)
+        {
+            TensorGuard.Labels(labels, nameof(labels), image.shape[0], image);
+        }
+    }
+
+    /// <summary>float64 stays float64; every other floating type is computed in float32 so bf16/fp16 logits cannot overflow.</summary>
+    public static ScalarType ComputeType(ScalarType input) => input == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+
+    /// <summary>Casts to the compute type and optionally L2-normalises rows (ordinary autograd, outside any custom function).</summary>
+    public static Tensor Prepare(Tensor features, bool normalize)
+    {
+        var x = features.to_type(ComputeType(features.dtype));
+        return normalize ? nn.functional.normalize(x, p: 2, dim: 1, eps: NormalizeEpsilon) : x;
+    }
+
+    /// <summary>
+    /// Class ids and the number of samples sharing each sample's class. Without labels every sample is its own class
+    /// (ids 0..B-1, counts 1), so "same class" is exactly the diagonal.
+    /// </summary>
+    public static (Tensor Classes, Tensor Counts) Classes(Tensor? labels, long batch, Device device, ScalarType dtype)
+    {
+        if (labels is null)
+        {
+            return (arange(batch, dtype: ScalarType.Int64, device: device), ones(batch, dtype: dtype, device: device));
+        }
+
+        var classes = labels.to_type(ScalarType.Int64);
+        var (_, inverse, counts) = classes.unique(sorted: false, return_inverse: true, return_counts: true);
+        return (classes, counts!.index_select(0, inverse!.reshape(-1)).to_type(dtype));
+    }
+
+    /// <summary>Resolves Auto and Fused to the implementation that actually runs.</summary>
+    public static ContrastiveImplementation Resolve(ContrastiveImplementation requested, long batch, Device device)
+    {
+        switch (requested)
+        {
+            case ContrastiveImplementation.Auto:
+                return batch <= ContrastiveLossOptions.AutoDenseMaxBatchSize ? ContrastiveImplementation.Dense : ContrastiveImplementation.Chunked;
+            case ContrastiveImplementation.Fused:
+                LogFusedFallback(device);
+                return ContrastiveImplementation.Chunked;
+            default:
+                return requested;
+        }
+    }
+
+    private static void LogFusedFallback(Device device)
+    {
+        // Once per process and reason: a training loop must not flood the trace listeners.
+        if (device.type == DeviceType.CUDA)
+        {
+            if (Interlocked.Exchange(ref fusedOnCudaLogged, 1) == 0)
+            {
+                Trace.TraceInformation("AuxLosses: ContrastiveImplementation.Fused was requested, but this build contains no fused CUDA contrastive kernel; running the Chunked implementation (same values and gradients, O(B) saved state).");
+            }
+        }
+        else if (Interlocked.Exchange(ref fusedOffCudaLogged, 1) == 0)
+        {
+            Trace.TraceInformation($"AuxLosses: ContrastiveImplementation.Fused was requested, but the tensors are on {device}, not CUDA (and this build contains no fused CUDA contrastive kernel); running the Chunked implementation (same values and gradients, O(B) saved state).");
+        }
+    }
+}

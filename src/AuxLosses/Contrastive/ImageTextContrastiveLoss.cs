@@ -1,0 +1,112 @@
+using System;
+using AuxLosses.Internal;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AuxLosses;
+
+/// <summary>
+/// Image-text contrastive loss (ITC): the symmetric InfoNCE objective of CLIP (Radford et al., 2021, "Learning
+/// Transferable Visual Models From Natural Language Supervision") as used for social-media posts by Sánchez Villegas
+/// et al. (EACL Findings 2024).
+/// <code>
+/// S = s · norm(I) · norm(T)ᵀ                       s = min(exp(t), MaxLogitScale), t learnable, exp(t₀) = 1/τ
+/// L = w_i2t · CE(S, diag) + w_t2i · CE(Sᵀ, diag)   (CE averaged over the B rows)
+/// </code>
+/// With labels (<see cref="forward(Tensor, Tensor, Tensor)"/>), every same-label pair is a positive and the targets
+/// are soft, as in BLIP's <c>idx</c> variant (Li et al., 2022): Q = pos / pos.sum(1), L_i2t = −1/B Σ_ij Q_ij log softmax_j(S)_ij, and the
+/// same over columns for text→image. Label smoothing ε mixes each target row with the uniform distribution,
+/// (1 − ε)·Q + ε/B, exactly as PyTorch's <c>cross_entropy(label_smoothing: ε)</c>.
+/// <para>
+/// The defaults reproduce open_clip's <c>ClipLoss</c> on one device (w = ½/½, τ₀ = 0.07, scale cap 100).
+/// Difference from open_clip: it clamps the parameter in place after each optimizer step (t ∈ [0, ln 100]); this loss
+/// clamps the value used in <c>forward</c>, s = min(exp(t), MaxLogitScale), so while the cap is active the gradient
+/// to t is zero and t is left where it is (no lower bound is applied).
+/// </para>
+/// <para>
+/// Dense and chunked evaluation (see <see cref="ContrastiveImplementation"/>) give the same value and gradients;
+/// chunked never allocates a B×B tensor. bf16/fp16 inputs are computed in float32 and the loss is cast back to the
+/// input dtype.
+/// </para>
+/// </summary>
+public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
+{
+    // PyTorch/open_clip name so that state_dicts line up: t, the log of the logit scale.
+    private readonly Tensor logit_scale;
+
+    /// <summary>Creates the loss; <paramref name="options"/> defaults to <see cref="ContrastiveLossOptions"/>'s defaults.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
+    public ImageTextContrastiveLoss(ContrastiveLossOptions? options = null, string name = nameof(ImageTextContrastiveLoss))
+        : base(name)
+    {
+        Options = options ?? new ContrastiveLossOptions();
+        Options.Validate();
+        var initial = tensor(Math.Log(1.0 / Options.Temperature), dtype: ScalarType.Float32);
+        logit_scale = Options.LearnableTemperature ? Detached.Parameter(initial) : Detached.Buffer(initial);
+        RegisterComponents();
+    }
+
+    /// <summary>The options this loss was built with.</summary>
+    public ContrastiveLossOptions Options { get; }
+
+    /// <summary>
+    /// t, the log of the logit scale (a 0-d parameter when <see cref="ContrastiveLossOptions.LearnableTemperature"/>,
+    /// otherwise a buffer); state_dict key <c>logit_scale</c>, as in open_clip.
+    /// </summary>
+    public Tensor LogScale => logit_scale;
+
+    /// <summary>The logit scale currently used, min(exp(t), MaxLogitScale) (reads the value to the host).</summary>
+    public double LogitScale
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            return Math.Min(logit_scale.exp().item<float>(), Options.MaxLogitScale);
+        }
+    }
+
+    /// <summary>The CLIP loss of paired features: image i and text i are the only positive pair in row/column i.</summary>
+    /// <param name="image">Image embeddings [B, D], floating point.</param>
+    /// <param name="text">Text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <returns>A scalar in the input dtype.</returns>
+    /// <exception cref="ArgumentException">Shapes, dtypes or devices differ, a batch is empty or holds NaN/Inf.</exception>
+    public override Tensor forward(Tensor image, Tensor text) => Compute(image, text, null, withLabels: false);
+
+    /// <summary>The multi-positive loss: all pairs with the same label are positives, with targets spread uniformly over them.</summary>
+    /// <param name="image">Image embeddings [B, D], floating point.</param>
+    /// <param name="text">Text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="labels">Class ids [B], integer, non-negative, on the device of the features.</param>
+    /// <returns>A scalar in the input dtype.</returns>
+    /// <exception cref="ArgumentException">Bad features or labels (the message names the argument).</exception>
+    public Tensor forward(Tensor image, Tensor text, Tensor labels) => Compute(image, text, labels, withLabels: true);
+
+    private Tensor Compute(Tensor image, Tensor text, Tensor? labels, bool withLabels)
+    {
+        ContrastiveCommon.ValidateInputs(image, text, labels, withLabels);
+        using var scope = NewDisposeScope();
+        var x = ContrastiveCommon.Prepare(image, Options.Normalize);
+        var y = ContrastiveCommon.Prepare(text, Options.Normalize);
+        var scale = logit_scale.exp().clamp_max(Options.MaxLogitScale).to_type(x.dtype);
+        var (classes, counts) = ContrastiveCommon.Classes(labels, x.shape[0], x.device, x.dtype);
+        var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device) == ContrastiveImplementation.Dense
+            ? Dense(x, y, scale, classes, counts, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight)
+            : ChunkedSoftmaxContrastive.Loss(x, y, scale, classes, counts, Options.ChunkSize, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight);
+        return scope.MoveToOuter(loss.to_type(image.dtype));
+    }
+
+    /// <summary>The loss on a materialised S; <paramref name="counts"/>[i] = #{j : class_j = class_i}.</summary>
+    internal static Tensor Dense(Tensor x, Tensor y, Tensor scale, Tensor classes, Tensor counts, double smoothing, double imageToText, double textToImage)
+    {
+        using var scope = NewDisposeScope();
+        var batch = x.shape[0];
+        var logits = scale * x.mm(y.t());
+        var positives = classes.unsqueeze(1).eq(classes.unsqueeze(0)).to_type(logits.dtype);
+        // Q = (1 − ε)·pos/pos.sum(1) + ε/B. It is symmetric (same-class pairs have equal counts), so the text→image
+        // targets, BLIP's sim_targets for Sᵀ, are Q as well and both directions read it.
+        var targets = positives / counts.unsqueeze(1) * (1 - smoothing) + smoothing / batch;
+        var imageToTextLoss = -(targets * logits.log_softmax(1)).sum() / batch;
+        var textToImageLoss = -(targets * logits.log_softmax(0)).sum() / batch;
+        return scope.MoveToOuter(imageToTextLoss * imageToText + textToImageLoss * textToImage);
+    }
+}
