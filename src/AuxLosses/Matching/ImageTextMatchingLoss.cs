@@ -119,7 +119,7 @@ public sealed class ImageTextMatchingLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Scores pairs chosen by the caller (e.g. from <see cref="NegativeSampler"/> or a fixed evaluation set).</summary>
     /// <param name="pairs">The batch's pair encoder.</param>
-    /// <param name="sampled">The pairs to score; its indices must refer to <paramref name="pairs"/>' batch. Not disposed.</param>
+    /// <param name="sampled">The pairs to score; its indices must refer to <paramref name="pairs"/>' batch. This call does not dispose it (the returned <see cref="ItmOutput"/> references it, and disposing the output disposes it).</param>
     /// <returns>Loss, logits, detached accuracy and <paramref name="sampled"/>.</returns>
     /// <exception cref="ArgumentException">Bad input; the message names the argument.</exception>
     public ItmOutput forward(IPairEncoder pairs, MatchingPairs sampled)
