@@ -1,0 +1,194 @@
+using System;
+using AuxLosses.Internal;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AuxLosses;
+
+/// <summary>
+/// Draws the image-text pairs an ITM head is trained on: matched pairs (i, i) and mismatched pairs (i, j ≠ i).
+/// </summary>
+/// <remarks>
+/// <para><b>Random</b> (Sánchez Villegas, Preoțiuc-Pietro and Aletras, "Improving Multimodal Classification of Social
+/// Media Posts by Leveraging Image-Text Auxiliary Tasks", EACL Findings 2024; <c>prepare_itm_inputs</c> in
+/// danaesavi/SocialMedia-TextImage-Classification-AuxLosses, models/mm_late.py):</para>
+/// <code>
+/// for each i:  swap_i ~ Bernoulli(p = 0.5)
+///              text_i = swap_i ? j ~ Uniform{j ≠ i} : i        label_i = swap_i ? 0 : 1
+/// </code>
+/// The paper loops over rows with NumPy; here every coin and every j is drawn by one batched call (same
+/// distribution, different random stream). With B = 1 there is no other text and the pair stays matched, as in the
+/// paper's code.
+/// <para><b>Hard</b> (ALBEF, Li et al. NeurIPS 2021, models/model_pretrain.py; BLIP):</para>
+/// <code>
+/// w_i2t = softmax(S)   with diag(w_i2t) = 0      negative text of image i  ~ Multinomial(w_i2t[i])
+/// w_t2i = softmax(Sᵀ)  with diag(w_t2i) = 0      negative image of text t  ~ Multinomial(w_t2i[t])
+/// </code>
+/// ALBEF samples row by row with one host synchronization each; here both directions are one <c>torch.multinomial</c>
+/// call on a stacked [2B, B] weight matrix. The excluded entries are masked to −∞ <i>before</i> the softmax, which is
+/// the same distribution as ALBEF's zero-then-renormalize but cannot underflow to an all-zero row when the diagonal
+/// dominates. Sampling runs under <c>no_grad</c> on the detached similarity.
+/// <para><b>Same-label exclusion.</b> When <c>labels</c> are given, candidates sharing the query's label are excluded
+/// too (as BLIP masks pairs with the same image id), so a "negative" is never a same-class post.</para>
+/// <para><b>Rows without a candidate</b> (B = 1, or every other sample shares the label): never a crash and never a
+/// self pair. Hard drops that row's negative; Random keeps that pair matched. Falling back to a same-label candidate
+/// would silently re-introduce the false negatives the exclusion exists to avoid, so the sampler does not do it;
+/// <see cref="MatchingPairs.RowsWithoutCandidate"/> reports how many rows were affected.</para>
+/// <para>Deterministic given a <see cref="Generator"/> (on the similarity's device); otherwise uses the global RNG.</para>
+/// </remarks>
+public sealed class NegativeSampler
+{
+    /// <summary>Creates a sampler; the defaults reproduce the paper's random swap with p = 0.5.</summary>
+    /// <param name="options">Strategy, swap probability and hard-negative temperature; null for defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    public NegativeSampler(NegativeSamplerOptions? options = null)
+    {
+        Options = options ?? new NegativeSamplerOptions();
+        if (!Enum.IsDefined(Options.Strategy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.Strategy, $"{nameof(NegativeSamplerOptions.Strategy)} must be Random or Hard, but it is {Options.Strategy}.");
+        }
+
+        TensorGuard.InRange(Options.SwapProbability, 0, 1, nameof(NegativeSamplerOptions.SwapProbability));
+        TensorGuard.Positive(Options.Temperature, nameof(NegativeSamplerOptions.Temperature));
+    }
+
+    /// <summary>The options in effect.</summary>
+    public NegativeSamplerOptions Options { get; }
+
+    /// <summary>
+    /// Samples pairs with the configured strategy. B and the device come from <paramref name="similarity"/>; the
+    /// Random strategy validates but otherwise ignores its values.
+    /// </summary>
+    /// <param name="similarity">Image→text similarity logits <c>[B, B]</c> (row i = image i, column j = text j), finite.</param>
+    /// <param name="labels">Optional class labels, integer <c>[B]</c>; when given, same-label candidates are excluded.</param>
+    /// <param name="generator">Optional RNG on the similarity's device, for reproducible draws.</param>
+    /// <exception cref="ArgumentException">Bad shape, dtype, device or non-finite values; the message names the argument.</exception>
+    public MatchingPairs Sample(Tensor similarity, Tensor? labels = null, Generator? generator = null) =>
+        Options.Strategy == NegativeSamplingStrategy.Hard
+            ? SampleHard(similarity, labels, generator)
+            : SampleRandom(ValidateSimilarity(similarity, labels), labels, generator, similarity.device);
+
+    /// <summary>The paper's random swap: B pairs (i, text_i), text_i = i (label 1) or a uniform j ≠ i (label 0).</summary>
+    /// <param name="batchSize">B, at least 1.</param>
+    /// <param name="labels">Optional integer <c>[B]</c>; when given, swapped texts come from other labels only.</param>
+    /// <param name="generator">Optional RNG on <paramref name="device"/>.</param>
+    /// <param name="device">Where the indices are created; default CPU (or the labels' device when labels are given).</param>
+    public MatchingPairs SampleRandom(long batchSize, Tensor? labels = null, Generator? generator = null, Device? device = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        device ??= labels?.device ?? CPU;
+        if (labels is not null)
+        {
+            using var reference = empty(new long[] { batchSize, 0 }, device: device);
+            TensorGuard.Labels(labels, nameof(labels), batchSize, reference);
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var rows = arange(batchSize, dtype: ScalarType.Int64, device: device);
+        var coin = rand(new[] { batchSize }, dtype: ScalarType.Float64, device: device, generator: generator).lt(Options.SwapProbability);
+        Tensor other;
+        Tensor hasCandidate;
+        long withoutCandidate;
+        if (labels is null)
+        {
+            // Uniform over j ≠ i without a [B, B] matrix: draw r ∈ [0, B−1) and skip over i.
+            var r = randint(0, Math.Max(batchSize - 1, 1), new[] { batchSize }, dtype: ScalarType.Int64, device: device, generator: generator);
+            other = r + r.ge(rows).to(ScalarType.Int64);
+            hasCandidate = full(new[] { batchSize }, batchSize > 1, dtype: ScalarType.Bool, device: device);
+            withoutCandidate = batchSize > 1 ? 0 : batchSize;
+        }
+        else
+        {
+            var allowed = Candidates(batchSize, labels, device);
+            hasCandidate = allowed.any(1);
+            // Rows without a candidate get a harmless uniform row so that the single multinomial call is valid; their draw is discarded.
+            var weights = where(hasCandidate.unsqueeze(1), allowed.to(ScalarType.Float32), ones(batchSize, batchSize, device: device));
+            other = multinomial(weights, 1, generator: generator).squeeze(1);
+            withoutCandidate = batchSize - hasCandidate.sum().item<long>();
+        }
+
+        var swap = coin.logical_and(hasCandidate);
+        var text = where(swap, other, rows);
+        var match = swap.logical_not().to(ScalarType.Int64);
+        scope.MoveToOuter(rows, text, match);
+        return new MatchingPairs(rows, text, match, batchSize, NegativeSamplingStrategy.Random, withoutCandidate);
+    }
+
+    /// <summary>
+    /// ALBEF hard negatives: B positives, then per text a negative image ∝ exp(Sᵀ/τ) and per image a negative text
+    /// ∝ exp(S/τ), never self (and never the same label when <paramref name="labels"/> are given).
+    /// </summary>
+    /// <param name="similarity">Image→text similarity logits <c>[B, B]</c>, finite; detached before use.</param>
+    /// <param name="labels">Optional integer <c>[B]</c>; when given, same-label candidates are excluded.</param>
+    /// <param name="generator">Optional RNG on the similarity's device.</param>
+    public MatchingPairs SampleHard(Tensor similarity, Tensor? labels = null, Generator? generator = null)
+    {
+        var batchSize = ValidateSimilarity(similarity, labels);
+        var device = similarity.device;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var computeType = similarity.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var logits = similarity.detach().to(computeType) / Options.Temperature;
+        var allowed = labels is null
+            ? eye(batchSize, dtype: ScalarType.Bool, device: device).logical_not()
+            : Candidates(batchSize, labels, device);
+
+        // Rows 0..B−1: for text t, weights over images (Sᵀ); rows B..2B−1: for image i, weights over texts (S).
+        var stackedLogits = cat(new[] { logits.t(), logits }, 0);
+        var stackedAllowed = cat(new[] { allowed.t(), allowed }, 0);
+        var hasCandidate = stackedAllowed.any(1);
+        var masked = stackedLogits.masked_fill(stackedAllowed.logical_not(), double.NegativeInfinity);
+        masked = where(hasCandidate.unsqueeze(1), masked, zeros_like(masked));
+        var draw = multinomial(softmax(masked, 1), 1, generator: generator).squeeze(1);
+
+        var rows = arange(batchSize, dtype: ScalarType.Int64, device: device);
+        var image = cat(new[] { rows, draw.narrow(0, 0, batchSize), rows });
+        var text = cat(new[] { rows, rows, draw.narrow(0, batchSize, batchSize) });
+        var match = cat(new[] { ones(batchSize, dtype: ScalarType.Int64, device: device), zeros(2 * batchSize, dtype: ScalarType.Int64, device: device) });
+
+        // Without labels every row of a B > 1 batch has B − 1 candidates: no host synchronization needed.
+        long withoutCandidate = 0;
+        if (labels is not null || batchSize == 1)
+        {
+            withoutCandidate = 2 * batchSize - hasCandidate.sum().item<long>();
+        }
+
+        if (withoutCandidate > 0)
+        {
+            var keep = cat(new[] { ones(batchSize, dtype: ScalarType.Bool, device: device), hasCandidate }).nonzero().squeeze(1);
+            image = image.index_select(0, keep);
+            text = text.index_select(0, keep);
+            match = match.index_select(0, keep);
+        }
+
+        scope.MoveToOuter(image, text, match);
+        return new MatchingPairs(image, text, match, batchSize, NegativeSamplingStrategy.Hard, withoutCandidate);
+    }
+
+    /// <summary>[B, B] bool: j is an admissible negative for i (j ≠ i and labels differ). Symmetric.</summary>
+    private static Tensor Candidates(long batchSize, Tensor labels, Device device)
+    {
+        var y = labels.to(ScalarType.Int64);
+        return y.unsqueeze(1).ne(y.unsqueeze(0)).logical_and(eye(batchSize, dtype: ScalarType.Bool, device: device).logical_not());
+    }
+
+    private static long ValidateSimilarity(Tensor similarity, Tensor? labels)
+    {
+        TensorGuard.Features(similarity, nameof(similarity), 2);
+        if (similarity.shape[0] != similarity.shape[1])
+        {
+            throw new ArgumentException($"{nameof(similarity)} must be a square [B, B] image→text matrix, but its shape is {TensorGuard.Shape(similarity)}.", nameof(similarity));
+        }
+
+        TensorGuard.Finite(similarity, nameof(similarity));
+        var batchSize = similarity.shape[0];
+        if (labels is not null)
+        {
+            TensorGuard.Labels(labels, nameof(labels), batchSize, similarity);
+        }
+
+        return batchSize;
+    }
+}
