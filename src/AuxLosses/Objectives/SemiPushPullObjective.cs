@@ -101,9 +101,7 @@ public sealed class SemiPushPullObjective : IDisposable
         var diagonalMean = similarity.diagonal().sum() / batch;
         var count = similarity.lt(diagonalMean).sum().item<long>();
         var pairs = labels.unsqueeze(1).eq(labels.unsqueeze(0)).sum().item<long>();
-        // Python's int(P * (2/3)) truncates toward zero; P ≥ 0, so a cast of the same double product matches.
-        var threshold = (long)Math.Truncate(pairs * alpha);
-        return new SemiPushPullAlignmentCheck(count, pairs, threshold, diagonalMean.ToDouble());
+        return new SemiPushPullAlignmentCheck(count, pairs, SkipThreshold(pairs, alpha), diagonalMean.ToDouble());
     }
 
     /// <summary>Step-2 loss <c>λ_inter·L_inter(AlignedText → AlignedImage)</c> (text anchors, image candidates, as SPP-SCL).</summary>
@@ -201,6 +199,11 @@ public sealed class SemiPushPullObjective : IDisposable
         intraModal.Dispose();
         interModal.Dispose();
     }
+
+    /// <summary><c>int(P · α)</c> exactly as Python evaluates <c>int(mask.item() * (2/3))</c>.</summary>
+    internal static long SkipThreshold(long pairs, double alpha) =>
+        // The same IEEE double product, then truncation toward zero like Python's int(); P and α are ≥ 0.
+        (long)Math.Truncate(pairs * alpha);
 
     private (Tensor Loss, Tensor CrossEntropy, Tensor Image, Tensor Text) Step1Terms(SemiPushPullBatch batch, Tensor labels)
     {
