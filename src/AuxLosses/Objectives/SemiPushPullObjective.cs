@@ -150,9 +150,10 @@ public sealed class SemiPushPullObjective : IDisposable
         ArgumentNullException.ThrowIfNull(labels);
 
         double step1Value, ce, image, text;
-        optimizer.zero_grad();
         using (var scope = NewDisposeScope())
         {
+            // Inside the scope: TorchSharp's zero_grad returns fresh tensor wrappers that would otherwise outlive the step.
+            optimizer.zero_grad();
             var batch = forward() ?? throw new InvalidOperationException("The forward closure returned null.");
             var (loss, crossEntropy, lossImage, lossText) = Step1Terms(batch, labels);
             loss.backward();
