@@ -29,7 +29,8 @@ namespace AuxLosses;
 /// </para>
 /// <para>
 /// <see cref="SupConVariant.SppSclReference"/> instead reproduces SPP-SCL's <c>CLoss</c> exactly (see
-/// <see cref="SupConVariant"/>).
+/// <see cref="SupConVariant"/>). SPP-SCL only feeds <c>[B, D]</c>; for <c>[B, V, D]</c> the same arithmetic is
+/// applied to the flattened views, with each anchor's own column zeroed.
 /// </para>
 /// </remarks>
 public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>

@@ -165,7 +165,7 @@ public sealed class SemiPushPullObjectiveTests
         // comparison is strict: an off-diagonal entry equal to the diagonal is not counted.
         var equal = Matrix(new[] { new[] { 1.0, 1, 1 }, new[] { 1.0, 1, 1 }, new[] { 1.0, 1, 1 } });
         objective.CheckAlignment(equal, identity, labels).Count.Should().Be(0);
-        // Features are used raw: scaling them changes the decision (no normalisation before the sigmoid).
+        // α = 1 raises the threshold to P itself.
         using var alphaOne = new SemiPushPullObjective(new SemiPushPullOptions { Alpha = 1 });
         alphaOne.CheckAlignment(atThreshold, identity, labels).Threshold.Should().Be(5);
     }
