@@ -70,7 +70,7 @@ public sealed class CommonSpaceLoss : nn.Module<Tensor, Tensor, Tensor>
     public Tensor forward(Tensor image, Tensor text, Tensor labels)
     {
         Validate(image, text);
-        TensorGuard.Labels(labels, nameof(labels), image.shape[0], image);
+        LabelGuard.Check(labels, nameof(labels), image.shape[0], image);
         return Loss(image, text, labels);
     }
 
