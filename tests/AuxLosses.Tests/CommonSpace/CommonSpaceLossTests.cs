@@ -81,6 +81,31 @@ public sealed class CommonSpaceLossTests
             .Should().BeApproximately(0.25, 1e-12);
     }
 
+    [Theory]
+    [InlineData(HingeReduction.Mean)]
+    [InlineData(HingeReduction.Hardest)]
+    public void With_one_negative_per_anchor_every_reduction_equals_the_sum(HingeReduction reduction)
+    {
+        using var image = Matrix(new double[,] { { 1, 0 }, { 0, 1 } });
+        using var text = Matrix(new double[,] { { 1, 0 }, { 3, 3 } });
+
+        Value(new CommonSpaceLoss(new() { Margin = 0.5, Reduction = reduction }), image, text)
+            .Should().BeApproximately((0.5 - 1 + 1 / Math.Sqrt(2) + 0.5) / 2, 1e-12);
+    }
+
+    [Fact]
+    public void Int32_and_int64_labels_give_the_same_loss()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(13);
+        var image = randn(6, 3, dtype: ScalarType.Float64, generator: generator);
+        var text = randn(6, 3, dtype: ScalarType.Float64, generator: generator);
+        var labels = tensor(new long[] { 0, 1, 1, 2, 0, 2 });
+        var loss = new CommonSpaceLoss(new() { Margin = 0.5 });
+
+        Value(loss, image, text, labels.to(ScalarType.Int32)).Should().Be(Value(loss, image, text, labels));
+    }
+
     [Fact]
     public void Three_posts_with_labels_and_hardest_negative_match_the_hand_computed_values()
     {
