@@ -19,9 +19,10 @@ namespace AuxLosses;
 /// </code>
 /// </summary>
 /// <remarks>
-/// <para>Provenance. We could not retrieve the paper's own equation: the available sources (its abstract and a
-/// summary of it) say only that the auxiliary task "enforces similarity between the text and image vector of a post,
-/// ensuring that the text vectors from different classes are different from the image vector". The loss therefore
+/// <para>Provenance. We could not retrieve the paper's own equation. The sources we could read (its abstract, and
+/// E. Saravia's dair.ai summary "Detecting Emotions with CNN Fusion Models") say only that the auxiliary task makes
+/// the text and image vectors of a post similar while text vectors of posts from other classes stay dissimilar to
+/// the image vector. The loss therefore
 /// implements the hinge form that this builds on, the pairwise ranking objective of Kiros, Salakhutdinov and Zemel,
 /// "Unifying Visual-Semantic Embeddings with Multimodal Neural Language Models" (2014),
 /// Σ_x Σ_k max(0, α − s(x, v) + s(x, v_k)) + Σ_v Σ_k max(0, α − s(v, x) + s(v, x_k)); with the defaults it equals
