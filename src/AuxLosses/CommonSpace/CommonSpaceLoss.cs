@@ -49,8 +49,8 @@ public sealed class CommonSpaceLoss : nn.Module<Tensor, Tensor, Tensor>
     {
         options ??= new CommonSpaceLossOptions();
         margin = TensorGuard.NonNegative(options.Margin, nameof(CommonSpaceLossOptions.Margin));
-        reduction = Defined(options.Reduction, nameof(CommonSpaceLossOptions.Reduction));
-        direction = Defined(options.Direction, nameof(CommonSpaceLossOptions.Direction));
+        reduction = EnumGuard.Defined(options.Reduction, nameof(CommonSpaceLossOptions.Reduction));
+        direction = EnumGuard.Defined(options.Direction, nameof(CommonSpaceLossOptions.Direction));
         normalize = options.Normalize;
         RegisterComponents();
     }
@@ -71,15 +71,9 @@ public sealed class CommonSpaceLoss : nn.Module<Tensor, Tensor, Tensor>
     public Tensor forward(Tensor image, Tensor text, Tensor labels)
     {
         Validate(image, text);
-        LabelGuard.Check(labels, nameof(labels), image.shape[0], image);
+        TensorGuard.Labels(labels, nameof(labels), image.shape[0], image);
         return Loss(image, text, labels);
     }
-
-    private static T Defined<T>(T value, string option)
-        where T : struct, Enum =>
-        Enum.IsDefined(value)
-            ? value
-            : throw new ArgumentOutOfRangeException(option, value, $"{option} must be one of {string.Join(", ", Enum.GetNames<T>())}, but it is {value}.");
 
     private Tensor Compute(Tensor image, Tensor text, Tensor? labels)
     {

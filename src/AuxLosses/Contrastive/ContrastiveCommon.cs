@@ -15,13 +15,7 @@ internal static class ContrastiveCommon
     private static int fusedOnCudaLogged;
     private static int fusedOffCudaLogged;
 
-    public static void ValidateImplementation(ContrastiveImplementation value, string name)
-    {
-        if (!Enum.IsDefined(value))
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be Auto, Dense, Chunked or Fused, but it is {(int)value}.");
-        }
-    }
+    public static void ValidateImplementation(ContrastiveImplementation value, string name) => EnumGuard.Defined(value, name);
 
     public static void ValidateChunkSize(int value, string name)
     {

@@ -44,7 +44,7 @@ public static class AlignmentDiagnostics
         TensorGuard.Features(text, nameof(text), 2);
         TensorGuard.SameShape(image, nameof(image), text, nameof(text));
         TensorGuard.SameDevice(image, nameof(image), text, nameof(text));
-        LabelGuard.Check(labels, nameof(labels), image.shape[0], image);
+        TensorGuard.Labels(labels, nameof(labels), image.shape[0], image);
         TensorGuard.Finite(image, nameof(image));
         TensorGuard.Finite(text, nameof(text));
 

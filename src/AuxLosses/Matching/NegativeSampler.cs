@@ -44,11 +44,7 @@ public sealed class NegativeSampler
     public NegativeSampler(NegativeSamplerOptions? options = null)
     {
         Options = options ?? new NegativeSamplerOptions();
-        if (!Enum.IsDefined(Options.Strategy))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), Options.Strategy, $"{nameof(NegativeSamplerOptions.Strategy)} must be Random or Hard, but it is {Options.Strategy}.");
-        }
-
+        EnumGuard.Defined(Options.Strategy, nameof(NegativeSamplerOptions.Strategy));
         TensorGuard.InRange(Options.SwapProbability, 0, 1, nameof(NegativeSamplerOptions.SwapProbability));
         TensorGuard.Positive(Options.Temperature, nameof(NegativeSamplerOptions.Temperature));
     }

@@ -1,7 +1,8 @@
 """Shared writer for the reference fixtures that tests/AuxLosses.Tests/Infrastructure/Fixture.cs reads.
 
 Each generator script builds a list of cases (dicts of tensors and numbers) with PyTorch and calls write().
-Run from this folder with Debian's python3-torch:  python3 generate_<area>.py
+Run from this folder with Debian's python3-torch (apt-get install python3-torch), using the system
+interpreter so that a pyenv python3 earlier on PATH does not shadow it:  /usr/bin/python3 generate_<area>.py
 """
 import json
 import os
