@@ -15,6 +15,14 @@ internal static class ContrastiveCommon
     private static int fusedOnCudaLogged;
     private static int fusedOffCudaLogged;
 
+    /// <summary>min(exp(t), max) read to the host: the logit scale a forward pass uses.</summary>
+    public static double CurrentScale(Tensor logScale, double max)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return Math.Min(logScale.exp().item<float>(), max);
+    }
+
     public static void ValidateImplementation(ContrastiveImplementation value, string name) => EnumGuard.Defined(value, name);
 
     public static void ValidateChunkSize(int value, string name)

@@ -56,15 +56,7 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
     public Tensor LogScale => logit_scale;
 
     /// <summary>The logit scale currently used, min(exp(t), MaxLogitScale) (reads the value to the host).</summary>
-    public double LogitScale
-    {
-        get
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            return Math.Min(logit_scale.exp().item<float>(), Options.MaxLogitScale);
-        }
-    }
+    public double LogitScale => ContrastiveCommon.CurrentScale(logit_scale, Options.MaxLogitScale);
 
     /// <summary>The CLIP loss of paired features: image i and text i are the only positive pair in row/column i.</summary>
     /// <param name="image">Image embeddings [B, D], floating point.</param>

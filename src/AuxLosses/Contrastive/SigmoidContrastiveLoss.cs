@@ -49,15 +49,7 @@ public sealed class SigmoidContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
     public Tensor LogitBias => logit_bias;
 
     /// <summary>The logit scale currently used, min(exp(t), MaxLogitScale) (reads the value to the host).</summary>
-    public double LogitScale
-    {
-        get
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            return Math.Min(logit_scale.exp().item<float>(), Options.MaxLogitScale);
-        }
-    }
+    public double LogitScale => ContrastiveCommon.CurrentScale(logit_scale, Options.MaxLogitScale);
 
     /// <summary>The SigLIP loss of paired features: only (i, i) pairs are positives.</summary>
     /// <param name="image">Image embeddings [B, D], floating point.</param>

@@ -192,8 +192,12 @@ public sealed class ImageTextContrastiveLossTests
         using var scope = NewDisposeScope();
         using var loss = new ImageTextContrastiveLoss(new ContrastiveLossOptions
         {
-            Temperature = 0.5, LabelSmoothing = 0.1, ImageToTextWeight = 0.3, TextToImageWeight = 0.9,
-            Implementation = implementation, ChunkSize = 2,
+            Temperature = 0.5,
+            LabelSmoothing = 0.1,
+            ImageToTextWeight = 0.3,
+            TextToImageWeight = 0.9,
+            Implementation = implementation,
+            ChunkSize = 2,
         });
         var labels = tensor(new long[] { 1, 0, 1, 2, 0 });
         GradientCheck.Assert(
@@ -239,7 +243,11 @@ public sealed class ImageTextContrastiveLossTests
         {
             using var loss = new ImageTextContrastiveLoss(new ContrastiveLossOptions
             {
-                LabelSmoothing = smoothing, ImageToTextWeight = 0.7, TextToImageWeight = 0.4, Implementation = implementation, ChunkSize = chunk,
+                LabelSmoothing = smoothing,
+                ImageToTextWeight = 0.7,
+                TextToImageWeight = 0.4,
+                Implementation = implementation,
+                ChunkSize = chunk,
             });
             var i = image.detach().clone().requires_grad_(true);
             var t = text.detach().clone().requires_grad_(true);

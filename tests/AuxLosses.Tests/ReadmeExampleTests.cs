@@ -1,0 +1,104 @@
+using System;
+using System.IO;
+using System.Linq;
+using AuxLosses;
+using FluentAssertions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AuxLosses.Tests;
+
+/// <summary>Runs the README's 30-second example and checks that the README shows exactly this code.</summary>
+public sealed class ReadmeExampleTests
+{
+    [Fact]
+    public void Readme_example_runs_one_training_step()
+    {
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            Example();
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+
+        output.ToString().Should().MatchRegex(@"total=\S+ ce=\S+ itc=\S+ itm=\S+");
+    }
+
+    [Fact]
+    public void Readme_shows_the_tested_example_verbatim()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllLines(Path.Combine(root, "README.md"));
+        var start = Array.FindIndex(readme, l => l.StartsWith("```csharp", StringComparison.Ordinal));
+        start.Should().BeGreaterThan(0, "README.md must contain the example as a ```csharp block");
+        var end = Array.FindIndex(readme, start + 1, l => l.StartsWith("```", StringComparison.Ordinal));
+        var block = readme[(start + 1)..end];
+
+        var source = File.ReadAllLines(Path.Combine(root, "tests", "AuxLosses.Tests", "ReadmeExampleTests.cs"));
+        var begin = Array.FindIndex(source, l => l.Trim() == "// README:begin");
+        var finish = Array.FindIndex(source, l => l.Trim() == "// README:end");
+        var region = source[(begin + 1)..finish];
+
+        var usings = block.TakeWhile(l => l.StartsWith("using ", StringComparison.Ordinal)).ToArray();
+        usings.Should().OnlyContain(u => source.Contains(u), "every using of the README example must be in the tested file");
+        var body = block.Skip(usings.Length).SkipWhile(string.IsNullOrWhiteSpace).ToArray();
+        var indent = region.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
+        var tested = region.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()).ToArray();
+        body.Should().Equal(tested, "the README example must be the code this test runs (copy the README:begin/end region)");
+    }
+
+    private static void Example()
+    {
+        // README:begin
+        torch.InitializeDeviceType(DeviceType.CPU);
+
+        // Any encoder pair works; here, projections of precomputed ResNet (2048) and BERT (768) features.
+        var imageEncoder = nn.Linear(2048, 256);
+        var textEncoder = nn.Linear(768, 256);
+        var classifier = nn.Linear(512, 3);
+        Tensor Fuse(Tensor image, Tensor text) => cat([image, text], 1);      // late fusion
+
+        var itc = new ImageTextContrastiveLoss();                 // CLIP InfoNCE, learnable temperature
+        var itm = new ImageTextMatchingLoss(inputSize: 512);      // the paper's random swap + 2-way head
+        var objective = JointObjective.Paper(itcWeight: 0.1, itmWeight: 0.1); // 0.8·CE + 0.1·ITC + 0.1·ITM
+
+        var optimizer = optim.AdamW(new nn.Module[] { imageEncoder, textEncoder, classifier, itc, itm }
+            .SelectMany(m => m.parameters()), lr: 1e-3);
+
+        // One training step on a batch of 32 posts with 3 classes.
+        using (NewDisposeScope())
+        {
+            var (pixels, tokens, labels) = (randn(32, 2048), randn(32, 768), randint(0, 3, [32]));
+            var image = imageEncoder.forward(pixels);
+            var text = textEncoder.forward(tokens);
+            using var matching = itm.forward(new LateFusionPairEncoder(image, text, Fuse));
+            using var loss = objective.Compute(
+                ("ce", nn.functional.cross_entropy(classifier.forward(Fuse(image, text)), labels)),
+                ("itc", itc.forward(image, text)),
+                ("itm", matching.Loss));
+            optimizer.zero_grad();
+            loss.Total.backward();
+            optimizer.step();
+            Console.WriteLine(loss);                              // total=… ce=… itc=… itm=…
+        }
+        // README:end
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AuxLosses.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AuxLosses.sln not found above the test output folder.");
+    }
+}
