@@ -58,7 +58,7 @@ public interface IFeatureGatherer
             shape[d + 1] = gathered.shape[d];
         }
 
-        var summed = AllGather(gathered.contiguous()).reshape(shape).sum(0);
+        var summed = AllGather(gathered.contiguous()).reshape(shape).sum(dim: 0);
         return scope.MoveToOuter(summed.narrow(0, Rank * share, share).contiguous());
     }
 }

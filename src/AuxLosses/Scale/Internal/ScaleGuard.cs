@@ -79,7 +79,7 @@ internal static class ScaleGuard
             throw new ArgumentException($"{call} must return a {local.dtype} tensor on {local.device}, but it returned {gathered.dtype} on {gathered.device}.", name);
         }
 
-        if (!gathered.narrow(0, gatherer.Rank * n, n).equal(local.detach()).item<bool>())
+        if (!gathered.narrow(0, gatherer.Rank * n, n).eq(local.detach()).all().item<bool>())
         {
             throw new ArgumentException($"{call} must place rank {gatherer.Rank}'s own tensor at rows [{gatherer.Rank * n}, {(gatherer.Rank + 1) * n}) (rank order), but those rows differ from it.", name);
         }
