@@ -44,7 +44,9 @@ public interface IFeatureGatherer
     /// </summary>
     /// <remarks>
     /// The default builds it from <see cref="AllGather"/> (WorldSize times the traffic of a real reduce-scatter);
-    /// override it when the transport has a reduce-scatter or an all-reduce.
+    /// override it when the transport has a reduce-scatter or an all-reduce. It runs inside autograd's backward,
+    /// where TorchSharp cannot propagate an exception to the caller of <c>backward()</c> (the process stops), so it
+    /// must return a tensor of <paramref name="gathered"/>'s dtype and device with shape [n, …].
     /// </remarks>
     Tensor ReduceScatter(Tensor gathered)
     {
