@@ -73,6 +73,55 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
     /// <exception cref="ArgumentException">Bad features or labels (the message names the argument).</exception>
     public Tensor forward(Tensor image, Tensor text, Tensor labels) => Compute(image, text, labels, withLabels: true);
 
+    /// <summary>
+    /// The loss with a cross-batch memory (MoCo / ALBEF): image anchors against this batch's texts followed by the
+    /// queued texts, text anchors against this batch's images followed by the queued images; queued entries are
+    /// negatives. Per anchor i: −log softmax over the B + K candidates at its pair i; label smoothing spreads ε over
+    /// all B + K. Evaluated densely (memory B×(B+K)) whatever <see cref="ContrastiveLossOptions.Implementation"/> says.
+    /// The queue is read, never written: call <see cref="FeatureQueue.Enqueue"/> after the step.
+    /// </summary>
+    /// <param name="image">Image embeddings [B, D], floating point.</param>
+    /// <param name="text">Text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="queue">Past entries (D = queue.Dim, same device); with Count = 0 the loss equals <see cref="forward(Tensor, Tensor)"/>.</param>
+    /// <returns>A scalar in the input dtype; no gradient reaches the queue.</returns>
+    /// <exception cref="ArgumentException">Bad features, or a queue of another width or device (the message names the argument).</exception>
+    public Tensor forward(Tensor image, Tensor text, FeatureQueue queue) => CrossBatchContrastive.ClipWithQueue(this, image, text, null, queue, withLabels: false);
+
+    /// <summary>
+    /// The multi-positive loss with a cross-batch memory (BLIP's <c>idx_queue</c>): every candidate — batch or queued —
+    /// whose label equals the anchor's is a positive, Q_ij = pos_ij / Σ_j pos_ij over the B + K candidates.
+    /// Dense (memory B×(B+K)); the queue is read, never written.
+    /// </summary>
+    /// <param name="image">Image embeddings [B, D], floating point.</param>
+    /// <param name="text">Text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="labels">Class ids [B], integer, non-negative, on the device of the features.</param>
+    /// <param name="queue">Past entries with labels (<see cref="FeatureQueueOptions.StoreLabels"/>).</param>
+    /// <returns>A scalar in the input dtype; no gradient reaches the queue.</returns>
+    /// <exception cref="ArgumentException">Bad features or labels, or a queue without labels, of another width or device.</exception>
+    public Tensor forward(Tensor image, Tensor text, Tensor labels, FeatureQueue queue) => CrossBatchContrastive.ClipWithQueue(this, image, text, labels, queue, withLabels: true);
+
+    /// <summary>
+    /// Data-parallel local loss (open_clip's <c>local_loss=True, gather_with_grad=True</c>): this rank's B anchors
+    /// against all ranks' N·B candidates gathered by <paramref name="gatherer"/>, targets offset by Rank·B. Returns
+    /// the mean over this rank's rows; the mean over ranks of the returned losses, and of the parameter gradients
+    /// (DDP averaging), equal the full-batch loss and gradient (see <see cref="IFeatureGatherer"/>). Dense: B×N·B.
+    /// </summary>
+    /// <param name="image">This rank's image embeddings [B, D] (B equal on all ranks).</param>
+    /// <param name="text">This rank's text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="gatherer">The user's all-gather; called twice in forward and, for inputs needing gradients, in backward.</param>
+    /// <returns>A scalar in the input dtype.</returns>
+    /// <exception cref="ArgumentException">Bad features, or the gatherer returned a tensor of the wrong shape, dtype, device or order.</exception>
+    public Tensor forward(Tensor image, Tensor text, IFeatureGatherer gatherer) => CrossBatchContrastive.ClipLocal(this, image, text, null, gatherer, withLabels: false);
+
+    /// <summary>The multi-positive data-parallel local loss: as <see cref="forward(Tensor, Tensor, IFeatureGatherer)"/>, with labels gathered too and every same-label candidate of any rank a positive.</summary>
+    /// <param name="image">This rank's image embeddings [B, D] (B equal on all ranks).</param>
+    /// <param name="text">This rank's text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="labels">This rank's class ids [B], integer, non-negative.</param>
+    /// <param name="gatherer">The user's all-gather.</param>
+    /// <returns>A scalar in the input dtype.</returns>
+    /// <exception cref="ArgumentException">Bad features or labels, or the gatherer returned a tensor of the wrong shape, dtype, device or order.</exception>
+    public Tensor forward(Tensor image, Tensor text, Tensor labels, IFeatureGatherer gatherer) => CrossBatchContrastive.ClipLocal(this, image, text, labels, gatherer, withLabels: true);
+
     private Tensor Compute(Tensor image, Tensor text, Tensor? labels, bool withLabels)
     {
         ContrastiveCommon.ValidateInputs(image, text, labels, withLabels);

@@ -66,6 +66,49 @@ public sealed class SigmoidContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
     /// <exception cref="ArgumentException">Bad features or labels (the message names the argument).</exception>
     public Tensor forward(Tensor image, Tensor text, Tensor labels) => Compute(image, text, labels, withLabels: true);
 
+    /// <summary>
+    /// SigLIP with a cross-batch memory: besides the B² batch pairs, every (batch image, queued text) and (queued
+    /// image, batch text) pair is an extra negative, still divided by B. Dense (memory B×(B+K)) whatever
+    /// <see cref="SigmoidContrastiveLossOptions.Implementation"/> says; the queue is read, never written.
+    /// </summary>
+    /// <param name="image">Image embeddings [B, D], floating point.</param>
+    /// <param name="text">Text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="queue">Past entries (D = queue.Dim, same device); with Count = 0 the loss equals <see cref="forward(Tensor, Tensor)"/>.</param>
+    /// <returns>A scalar in the input dtype; no gradient reaches the queue.</returns>
+    /// <exception cref="ArgumentException">Bad features, or a queue of another width or device.</exception>
+    public Tensor forward(Tensor image, Tensor text, FeatureQueue queue) => CrossBatchContrastive.SigmoidWithQueue(this, image, text, null, queue, withLabels: false);
+
+    /// <summary>SigLIP with a labelled cross-batch memory: the extra pairs are positives (z = +1) when the queued label equals the batch label. Dense; the queue is read, never written.</summary>
+    /// <param name="image">Image embeddings [B, D], floating point.</param>
+    /// <param name="text">Text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="labels">Class ids [B], integer, non-negative, on the device of the features.</param>
+    /// <param name="queue">Past entries with labels (<see cref="FeatureQueueOptions.StoreLabels"/>).</param>
+    /// <returns>A scalar in the input dtype; no gradient reaches the queue.</returns>
+    /// <exception cref="ArgumentException">Bad features or labels, or a queue without labels, of another width or device.</exception>
+    public Tensor forward(Tensor image, Tensor text, Tensor labels, FeatureQueue queue) => CrossBatchContrastive.SigmoidWithQueue(this, image, text, labels, queue, withLabels: true);
+
+    /// <summary>
+    /// Data-parallel local loss: this rank's B images against all ranks' N·B texts gathered by
+    /// <paramref name="gatherer"/> (each pair belongs to its image's rank), divided by B. The mean over ranks of the
+    /// returned losses and of the parameter gradients equals the full-batch loss and gradient (see
+    /// <see cref="IFeatureGatherer"/>). open_clip exchanges the texts in a ring instead; the sum is the same. Dense: B×N·B.
+    /// </summary>
+    /// <param name="image">This rank's image embeddings [B, D] (B equal on all ranks).</param>
+    /// <param name="text">This rank's text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="gatherer">The user's all-gather.</param>
+    /// <returns>A scalar in the input dtype.</returns>
+    /// <exception cref="ArgumentException">Bad features, or the gatherer returned a tensor of the wrong shape, dtype, device or order.</exception>
+    public Tensor forward(Tensor image, Tensor text, IFeatureGatherer gatherer) => CrossBatchContrastive.SigmoidLocal(this, image, text, null, gatherer, withLabels: false);
+
+    /// <summary>The labelled data-parallel local loss: as <see cref="forward(Tensor, Tensor, IFeatureGatherer)"/>, with labels gathered too and every same-label pair a positive.</summary>
+    /// <param name="image">This rank's image embeddings [B, D] (B equal on all ranks).</param>
+    /// <param name="text">This rank's text embeddings [B, D], same dtype and device as <paramref name="image"/>.</param>
+    /// <param name="labels">This rank's class ids [B], integer, non-negative.</param>
+    /// <param name="gatherer">The user's all-gather.</param>
+    /// <returns>A scalar in the input dtype.</returns>
+    /// <exception cref="ArgumentException">Bad features or labels, or the gatherer returned a tensor of the wrong shape, dtype, device or order.</exception>
+    public Tensor forward(Tensor image, Tensor text, Tensor labels, IFeatureGatherer gatherer) => CrossBatchContrastive.SigmoidLocal(this, image, text, labels, gatherer, withLabels: true);
+
     private Tensor Compute(Tensor image, Tensor text, Tensor? labels, bool withLabels)
     {
         ContrastiveCommon.ValidateInputs(image, text, labels, withLabels);

@@ -63,29 +63,116 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
     /// <exception cref="ArgumentException">Bad shape, dtype, device, labels or a NaN/Inf; the message names the argument.</exception>
     public override Tensor forward(Tensor features, Tensor labels)
     {
-        using var scope = NewDisposeScope();
-        TensorGuard.Features(features, nameof(features), 2, 3);
-        var batch = features.shape[0];
-        TensorGuard.Labels(labels, nameof(labels), batch, features);
-        TensorGuard.Finite(features, nameof(features));
+        Validate(features, labels);
+        return Compute(features, labels, null, null);
+    }
 
+    /// <summary>
+    /// The loss with a cross-batch memory (as XBM, Wang et al., CVPR 2020): anchors come from the batch only; the
+    /// candidates are the batch's views followed by the queued entries of <paramref name="modality"/>, and queued
+    /// entries with the anchor's label are positives. Queued entries are L2-normalised like the batch when
+    /// <see cref="SupervisedContrastiveOptions.Normalize"/> is set. The queue is read, never written.
+    /// </summary>
+    /// <param name="features">Floating-point <c>[B, D]</c> or <c>[B, V, D]</c>, finite.</param>
+    /// <param name="labels">Integer class labels <c>[B]</c>, non-negative, on the device of <paramref name="features"/>.</param>
+    /// <param name="queue">Past entries with labels (<see cref="FeatureQueueOptions.StoreLabels"/>), D = queue.Dim, same device.</param>
+    /// <param name="modality">Which queued modality to read: the one <paramref name="features"/> belongs to.</param>
+    /// <returns>A scalar in the dtype of <paramref name="features"/>; no gradient reaches the queue.</returns>
+    /// <exception cref="ArgumentException">Bad features or labels, or a queue without labels, of another width or device.</exception>
+    public Tensor forward(Tensor features, Tensor labels, FeatureQueue queue, Modality modality)
+    {
+        Validate(features, labels);
+        ScaleGuard.Queue(queue, nameof(queue), features, needLabels: true);
+        EnumGuard.Defined(modality, nameof(modality));
+        return Compute(features, labels, queue, null, modality);
+    }
+
+    /// <summary>
+    /// Data-parallel local loss: this rank's anchors against every rank's views gathered by
+    /// <paramref name="gatherer"/> (with labels). Returns WorldSize × this rank's share of the full-batch sum divided
+    /// by the full batch's number of anchors with a positive, so the mean over ranks of the returned losses and of
+    /// the parameter gradients (DDP averaging) equal the full-batch loss and gradient (see <see cref="IFeatureGatherer"/>).
+    /// Dense: (V·B)×(V·N·B).
+    /// </summary>
+    /// <param name="features">This rank's <c>[B, D]</c> or <c>[B, V, D]</c> features (B equal on all ranks), finite.</param>
+    /// <param name="labels">This rank's integer class labels <c>[B]</c>, non-negative.</param>
+    /// <param name="gatherer">The user's all-gather.</param>
+    /// <returns>A scalar in the dtype of <paramref name="features"/>.</returns>
+    /// <exception cref="ArgumentException">Bad features or labels, or the gatherer returned a tensor of the wrong shape, dtype, device or order.</exception>
+    public Tensor forward(Tensor features, Tensor labels, IFeatureGatherer gatherer)
+    {
+        Validate(features, labels);
+        ScaleGuard.Gatherer(gatherer, nameof(gatherer));
+        return Compute(features, labels, null, gatherer);
+    }
+
+    private static void Validate(Tensor features, Tensor labels)
+    {
+        TensorGuard.Features(features, nameof(features), 2, 3);
+        TensorGuard.Labels(labels, nameof(labels), features.shape[0], features);
+        TensorGuard.Finite(features, nameof(features));
+    }
+
+    private Tensor Compute(Tensor features, Tensor labels, FeatureQueue? queue, IFeatureGatherer? gatherer, Modality modality = Modality.Image)
+    {
+        using var scope = NewDisposeScope();
+        var batch = features.shape[0];
         var views = features.dim() == 3 ? features : features.unsqueeze(1);
         var viewCount = views.shape[1];
-        var z = SupConMath.Embed(views, normalize);
-        // Row v·B + b is view v of sample b, the order SupContrast's mask tiling assumes.
-        var contrast = z.transpose(0, 1).reshape(viewCount * batch, z.shape[2]);
-        var contrastLabels = labels.repeat(viewCount);
-        var (anchors, anchorLabels) = contrastMode == SupConContrastMode.One
-            ? (z.select(1, 0), labels)
-            : (contrast, contrastLabels);
+        // Data-parallel: every rank's samples in rank order (this rank's slice carries the gradient); else just the batch.
+        var offset = gatherer is null ? 0 : gatherer.Rank * batch;
+        var samples = gatherer is null ? views : GatherWithGrad.Gather(gatherer, nameof(gatherer), views, nameof(features));
+        var sampleLabels = gatherer is null ? labels : ScaleGuard.AllGather(gatherer, nameof(gatherer), labels, nameof(labels));
+        var total = samples.shape[0];
+        var z = SupConMath.Embed(samples, normalize);
+        // Row v·N + b is view v of sample b, the order SupContrast's mask tiling assumes.
+        var contrast = z.transpose(0, 1).reshape(viewCount * total, z.shape[2]);
+        var contrastLabels = sampleLabels.repeat(viewCount);
+        // Anchors: this batch's rows of the contrast set (all views, or view 0 only); anchor k sits at column index[k].
+        var local = arange(offset, offset + batch, dtype: ScalarType.Int64, device: features.device);
+        var index = contrastMode == SupConContrastMode.One
+            ? local
+            : (local.unsqueeze(0) + arange(viewCount, dtype: ScalarType.Int64, device: features.device).unsqueeze(1) * total).reshape(-1);
+        var anchors = contrast.index_select(0, index);
+        var anchorLabels = contrastLabels.index_select(0, index);
+        if (queue is not null)
+        {
+            var queued = SupConMath.Embed(queue.Features(modality).to(z.dtype), normalize);
+            contrast = cat(new[] { contrast, queued });
+            contrastLabels = cat(new[] { contrastLabels, queue.Labels.to(contrastLabels.dtype) });
+        }
 
         var logits = anchors.matmul(contrast.t()) / temperature;
-        // Anchor k is column k in both modes (view 0 of sample k when only view 0 anchors).
-        var self = eye(anchors.shape[0], contrast.shape[0], ScalarType.Bool, features.device);
+        var self = index.unsqueeze(1).eq(arange(contrast.shape[0], dtype: ScalarType.Int64, device: features.device).unsqueeze(0));
         var positives = anchorLabels.unsqueeze(1).eq(contrastLabels.unsqueeze(0)).logical_and(self.logical_not());
         var loss = variant == SupConVariant.Khosla
             ? SupConMath.Khosla(logits, positives, self, scale)
             : SupConMath.Reference(logits, positives, self);
+        if (gatherer is not null)
+        {
+            loss = loss * LocalShare(positives, sampleLabels, viewCount, gatherer.WorldSize).to(loss.dtype);
+        }
+
         return scope.MoveToOuter(loss.to(features.dtype));
+    }
+
+    /// <summary>
+    /// Turns this rank's mean into WorldSize × (its share of the full-batch mean). Khosla averages over anchors
+    /// with a positive: rank mean · max(A_rank, 1) / max(A_all, 1) · N, where an anchor has a positive iff its label
+    /// occurs at least twice among all contrast rows (itself included), so A_all needs labels only. The reference
+    /// variant averages over all rows, of which every rank has the same number: the factor is 1.
+    /// </summary>
+    private Tensor LocalShare(Tensor positives, Tensor allLabels, long viewCount, int worldSize)
+    {
+        if (variant != SupConVariant.Khosla)
+        {
+            return ones(System.Array.Empty<long>(), dtype: ScalarType.Float64, device: positives.device);
+        }
+
+        var perView = contrastMode == SupConContrastMode.One ? 1 : viewCount;
+        var labelCounts = allLabels.unsqueeze(1).eq(allLabels.unsqueeze(0)).sum(1) * viewCount;
+        var allWithPositive = labelCounts.ge(2).sum().to(ScalarType.Float64) * perView;
+        var rankWithPositive = positives.any(1).sum().to(ScalarType.Float64);
+        return rankWithPositive.clamp_min(1.0) * worldSize / allWithPositive.clamp_min(1.0);
     }
 }
