@@ -79,6 +79,15 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
             ? (z.select(1, 0), labels)
             : (contrast, contrastLabels);
 
+        if (variant == SupConVariant.Khosla && features.device.type == DeviceType.CUDA
+            && ContrastiveCommon.FusedUsable(features.device, anchors.dtype, out _))
+        {
+            // Fused CUDA kernel: same loss without materialising the anchors × contrast logits.
+            var inverseTemperature = tensor(1.0 / temperature, dtype: ScalarType.Float32, device: features.device);
+            var fused = FusedContrastiveFunction.SupCon(anchors, contrast, inverseTemperature, anchorLabels, contrastLabels, scale);
+            return scope.MoveToOuter(fused.to(features.dtype));
+        }
+
         var logits = anchors.matmul(contrast.t()) / temperature;
         // Anchor k is column k in both modes (view 0 of sample k when only view 0 anchors).
         var self = eye(anchors.shape[0], contrast.shape[0], ScalarType.Bool, features.device);
