@@ -38,7 +38,7 @@ public sealed class FusedKernelEmulatorTests
         loss.Should().BeApproximately(dense.item<double>(), 2e-5 * Math.Max(1, Math.Abs(dense.item<double>())));
         MaxDiff(dx, x.grad!).Should().BeLessThan(2e-6);
         MaxDiff(dy, y.grad!).Should().BeLessThan(2e-6);
-        ds.Should().BeApproximately(scale.grad!.item<double>(), 2e-5);
+        ds.Should().BeApproximately(scale.grad!.item<double>(), 1e-5 * Math.Max(1, Math.Abs(scale.grad!.item<double>())));
     }
 
     [Theory]
@@ -90,8 +90,8 @@ public sealed class FusedKernelEmulatorTests
         loss.Should().BeApproximately(dense.item<double>(), 2e-5 * Math.Max(1, Math.Abs(dense.item<double>())));
         MaxDiff(dx, x.grad!).Should().BeLessThan(2e-6);
         MaxDiff(dy, y.grad!).Should().BeLessThan(2e-6);
-        ds.Should().BeApproximately(scale.grad!.item<double>(), 2e-5);
-        db.Should().BeApproximately(bias.grad!.item<double>(), 2e-5);
+        ds.Should().BeApproximately(scale.grad!.item<double>(), 1e-5 * Math.Max(1, Math.Abs(scale.grad!.item<double>())));
+        db.Should().BeApproximately(bias.grad!.item<double>(), 1e-5 * Math.Max(1, Math.Abs(bias.grad!.item<double>()))); // fp32 tile sums, as the kernel
     }
 
     [Fact]
