@@ -4,6 +4,7 @@
 # 2. PyTorch references (inputs/loss/grads for the kernels) and open_clip / Inf-CL-style timings
 # 3. The published app: full TorchSharp mode if the shim's symbols resolve, else --driver-only (libcuda + NVRTC only)
 set -uo pipefail
+export LC_ALL=C
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="${OUT:-$HERE/out}"
 mkdir -p "$OUT"
