@@ -74,34 +74,78 @@ internal static class ContrastiveCommon
         return (classes, counts!.index_select(0, inverse!.reshape(-1)).to_type(dtype));
     }
 
-    /// <summary>Resolves Auto and Fused to the implementation that actually runs.</summary>
-    public static ContrastiveImplementation Resolve(ContrastiveImplementation requested, long batch, Device device)
+    /// <summary>Resolves Auto and Fused to the implementation that actually runs (float32 features assumed).</summary>
+    public static ContrastiveImplementation Resolve(ContrastiveImplementation requested, long batch, Device device) =>
+        Resolve(requested, batch, device, ScalarType.Float32);
+
+    /// <summary>
+    /// Resolves Auto and Fused for features of <paramref name="dtype"/> on <paramref name="device"/>: Auto is Fused on
+    /// CUDA when the kernels are available, else Dense up to the threshold and Chunked above it; Fused falls back to
+    /// Chunked. Every fallback away from a requested (or, on CUDA, automatic) Fused is traced once per process.
+    /// </summary>
+    public static ContrastiveImplementation Resolve(ContrastiveImplementation requested, long batch, Device device, ScalarType dtype)
     {
         switch (requested)
         {
             case ContrastiveImplementation.Auto:
+                if (device.type == DeviceType.CUDA)
+                {
+                    if (FusedUsable(device, dtype, out var reason))
+                    {
+                        return ContrastiveImplementation.Fused;
+                    }
+
+                    LogFusedFallback(device, reason);
+                }
+
                 return batch <= ContrastiveLossOptions.AutoDenseMaxBatchSize ? ContrastiveImplementation.Dense : ContrastiveImplementation.Chunked;
             case ContrastiveImplementation.Fused:
-                LogFusedFallback(device);
+                if (FusedUsable(device, dtype, out var why))
+                {
+                    return ContrastiveImplementation.Fused;
+                }
+
+                LogFusedFallback(device, why);
                 return ContrastiveImplementation.Chunked;
             default:
                 return requested;
         }
     }
 
-    private static void LogFusedFallback(Device device)
+    /// <summary>Whether the fused CUDA kernels run features of <paramref name="dtype"/> on <paramref name="device"/>; if not, why.</summary>
+    public static bool FusedUsable(Device device, ScalarType dtype, out string reason)
     {
-        // Once per process and reason: a training loop must not flood the trace listeners.
+        if (device.type == DeviceType.CUDA && FusedContrastiveFunction.ElementOf(dtype) is null)
+        {
+            reason = $"the fused CUDA kernels compute in float32 and do not take {dtype} features";
+            return false;
+        }
+
+        if (!FusedKernels.IsAvailable(device, out var problem))
+        {
+            reason = device.type == DeviceType.CUDA
+                ? problem
+                : $"the tensors are on {device}, not CUDA (no fused CUDA kernel runs there)";
+            return false;
+        }
+
+        reason = string.Empty;
+        return true;
+    }
+
+    private static void LogFusedFallback(Device device, string reason)
+    {
+        // Once per process and device kind: a training loop must not flood the trace listeners.
         if (device.type == DeviceType.CUDA)
         {
             if (Interlocked.Exchange(ref fusedOnCudaLogged, 1) == 0)
             {
-                Trace.TraceInformation("AuxLosses: ContrastiveImplementation.Fused was requested, but this build contains no fused CUDA contrastive kernel; running the Chunked implementation (same values and gradients, O(B) saved state).");
+                Trace.TraceInformation($"AuxLosses: the fused CUDA contrastive kernels cannot run ({reason}); running the Chunked implementation instead (ContrastiveImplementation.Fused or Auto on CUDA; same values and gradients, O(B) saved state).");
             }
         }
         else if (Interlocked.Exchange(ref fusedOffCudaLogged, 1) == 0)
         {
-            Trace.TraceInformation($"AuxLosses: ContrastiveImplementation.Fused was requested, but the tensors are on {device}, not CUDA (and this build contains no fused CUDA contrastive kernel); running the Chunked implementation (same values and gradients, O(B) saved state).");
+            Trace.TraceInformation($"AuxLosses: ContrastiveImplementation.Fused was requested, but {reason}; running the Chunked implementation (same values and gradients, O(B) saved state).");
         }
     }
 }

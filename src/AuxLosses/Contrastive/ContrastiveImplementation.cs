@@ -8,9 +8,11 @@ namespace AuxLosses;
 public enum ContrastiveImplementation
 {
     /// <summary>
-    /// <see cref="Dense"/> when the batch size B is at most <see cref="ContrastiveLossOptions.AutoDenseMaxBatchSize"/>
-    /// (2048: a B×B float32 matrix is then at most 16 MiB and the few that ordinary autograd keeps stay near 100 MiB),
-    /// otherwise <see cref="Chunked"/>.
+    /// <see cref="Fused"/> when the features are on a CUDA device and the fused kernels are available there (see
+    /// <see cref="FusedKernels.IsAvailable"/>; otherwise the reason is traced once). Elsewhere <see cref="Dense"/> when
+    /// the batch size B is at most <see cref="ContrastiveLossOptions.AutoDenseMaxBatchSize"/> (2048: a B×B float32
+    /// matrix is then at most 16 MiB and the few that ordinary autograd keeps stay near 100 MiB), otherwise
+    /// <see cref="Chunked"/>.
     /// </summary>
     Auto = 0,
 
@@ -28,9 +30,11 @@ public enum ContrastiveImplementation
     Chunked = 2,
 
     /// <summary>
-    /// Reserved for a fused CUDA kernel. This build contains no such kernel, so <see cref="Fused"/> runs the
-    /// <see cref="Chunked"/> path and writes one <see cref="System.Diagnostics.Trace"/> message per process saying why
-    /// (no CUDA kernel in this build, and whether the tensors are on CUDA at all).
+    /// Fused CUDA kernels (compiled at run time with NVRTC, see <see cref="FusedKernels"/>): one tiled pass computes
+    /// the masked log-sum-exps with fp32 accumulation and backward recomputes the tiles, so memory is O(B·D) and no
+    /// B×B tensor exists. When the kernels cannot run (tensors not on CUDA, no libcuda/NVRTC, float64 features) this
+    /// runs the <see cref="Chunked"/> path and writes one <see cref="System.Diagnostics.Trace"/> message per process
+    /// saying why.
     /// </summary>
     Fused = 3,
 }

@@ -130,9 +130,12 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var y = ContrastiveCommon.Prepare(text, Options.Normalize);
         var scale = logit_scale.exp().clamp_max(Options.MaxLogitScale).to_type(x.dtype);
         var (classes, counts) = ContrastiveCommon.Classes(labels, x.shape[0], x.device, x.dtype);
-        var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device) == ContrastiveImplementation.Dense
-            ? Dense(x, y, scale, classes, counts, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight)
-            : ChunkedSoftmaxContrastive.Loss(x, y, scale, classes, counts, Options.ChunkSize, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight);
+        var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
+        {
+            ContrastiveImplementation.Dense => Dense(x, y, scale, classes, counts, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
+            ContrastiveImplementation.Fused => FusedContrastiveFunction.ImageText(x, y, scale, classes, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
+            _ => ChunkedSoftmaxContrastive.Loss(x, y, scale, classes, counts, Options.ChunkSize, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
+        };
         return scope.MoveToOuter(loss.to_type(image.dtype));
     }
 

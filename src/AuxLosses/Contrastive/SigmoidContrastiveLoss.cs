@@ -118,9 +118,12 @@ public sealed class SigmoidContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var scale = logit_scale.exp().clamp_max(Options.MaxLogitScale).to_type(x.dtype);
         var bias = logit_bias.to_type(x.dtype);
         var (classes, _) = ContrastiveCommon.Classes(labels, x.shape[0], x.device, x.dtype);
-        var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device) == ContrastiveImplementation.Dense
-            ? Dense(x, y, scale, bias, classes)
-            : ChunkedSigmoidContrastive.Loss(x, y, scale, bias, classes, Options.ChunkSize);
+        var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
+        {
+            ContrastiveImplementation.Dense => Dense(x, y, scale, bias, classes),
+            ContrastiveImplementation.Fused => FusedContrastiveFunction.Sigmoid(x, y, scale, bias, classes),
+            _ => ChunkedSigmoidContrastive.Loss(x, y, scale, bias, classes, Options.ChunkSize),
+        };
         return scope.MoveToOuter(loss.to_type(image.dtype));
     }
 

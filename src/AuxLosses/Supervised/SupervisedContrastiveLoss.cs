@@ -142,6 +142,15 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
             contrastLabels = cat(new[] { contrastLabels, queue.Labels.to(contrastLabels.dtype) });
         }
 
+        if (variant == SupConVariant.Khosla && features.device.type == DeviceType.CUDA
+            && ContrastiveCommon.FusedUsable(features.device, anchors.dtype, out _))
+        {
+            // Fused CUDA kernel: same loss without materialising the anchors × contrast logits.
+            var inverseTemperature = tensor(1.0 / temperature, dtype: ScalarType.Float32, device: features.device);
+            var fused = FusedContrastiveFunction.SupCon(anchors, contrast, inverseTemperature, anchorLabels, contrastLabels, scale);
+            return scope.MoveToOuter(fused.to(features.dtype));
+        }
+
         var logits = anchors.matmul(contrast.t()) / temperature;
         var self = index.unsqueeze(1).eq(arange(contrast.shape[0], dtype: ScalarType.Int64, device: features.device).unsqueeze(0));
         var positives = anchorLabels.unsqueeze(1).eq(contrastLabels.unsqueeze(0)).logical_and(self.logical_not());

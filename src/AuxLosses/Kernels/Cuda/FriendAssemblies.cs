@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The GPU check harness drives the kernels on raw driver buffers (--driver-only) through internal types.
+[assembly: InternalsVisibleTo("AuxLosses.GpuCheck")]

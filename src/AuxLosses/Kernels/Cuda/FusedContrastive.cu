@@ -1,0 +1,461 @@
+// AuxLosses fused contrastive kernels (NVRTC source: no CUDA headers, every type and helper is defined here).
+//
+// One file covers three losses over the logits S = s·X·Yᵀ (+ b for SigLIP), X [M, D] rows, Y [N, D] columns:
+//   ITC     L = w_r/M Σ_i (LSE_j S_ij − T_i) + w_c/M Σ_j (LSE_i S_ij − T_j),  T = Σ_ij Q_ij S_ij,
+//           Q_ij = (1 − ε)·pos_ij/n_i + ε/N                                   (row and column LSE in one sweep)
+//   SUPCON  L = −c/A Σ_{i: n_i>0} (1/n_i Σ_{p∈P(i)} S_ip − LSE_{a≠i} S_ia)    (diagonal masked, A = #{i: n_i>0})
+//   SIGLIP  L = 1/M Σ_ij softplus(−z_ij·S_ij),  z = +1 for same-label pairs, −1 otherwise
+// Forward: each block owns a TILE-row block and a strided subset ("split") of the column tiles; per tile it forms
+// the TILE×TILE logits with shared-memory FMA loops in fp32, merges the row statistics online (max-shifted LSE) and
+// writes per-tile column statistics. auxl_finalize_* merges the partials, auxl_loss_* reduces the scalar in fp64.
+// Backward recomputes each logits tile, forms dS, and accumulates dX = s·dS·Y, dY = s·dSᵀ·X (fp32 atomics) and
+// ds = Σ dS ⊙ (X·Yᵀ), db = Σ dS (fp64 atomics): nothing of size M×N is ever stored.
+//
+// The host injects AUXL_TILE, AUXL_TK, AUXL_TPD (shared with the C# emulator) and AUXL_ELEMENT (input dtype).
+
+#ifndef AUXL_TILE
+#define AUXL_TILE 64
+#endif
+#ifndef AUXL_TK
+#define AUXL_TK 16
+#endif
+#ifndef AUXL_TPD
+#define AUXL_TPD 16
+#endif
+#ifndef AUXL_ELEMENT
+#define AUXL_ELEMENT float
+#endif
+
+#define AUXL_MICRO (AUXL_TILE / AUXL_TPD)
+#define AUXL_THREADS (AUXL_TPD * AUXL_TPD)
+#define AUXL_EMPTY (-3.402823466e38f)
+
+#if AUXL_TILE != AUXL_TPD * AUXL_MICRO || AUXL_TPD > 32 || (AUXL_TPD & (AUXL_TPD - 1)) != 0
+#error "AUXL_TILE must be a multiple of AUXL_TPD, and AUXL_TPD a power of two <= 32"
+#endif
+
+#define AUXL_ITC 0
+#define AUXL_SUPCON 1
+#define AUXL_SIGLIP 2
+
+typedef unsigned short auxl_u16;
+struct auxl_bf16 { auxl_u16 bits; };
+struct auxl_f16 { auxl_u16 bits; };
+
+__device__ __forceinline__ float auxl_load(const float* p, long long i) { return p[i]; }
+
+__device__ __forceinline__ float auxl_load(const auxl_bf16* p, long long i)
+{
+    // bf16 is the high half of a float32.
+    unsigned int u = ((unsigned int)p[i].bits) << 16;
+    float f;
+    asm("mov.b32 %0, %1;" : "=f"(f) : "r"(u));
+    return f;
+}
+
+__device__ __forceinline__ float auxl_load(const auxl_f16* p, long long i)
+{
+    float f;
+    asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(p[i].bits));
+    return f;
+}
+
+// Online max-shifted log-sum-exp merge of (m, l) = (max, Σ exp(x − max)); l = 0 marks an empty set.
+__device__ __forceinline__ void auxl_merge(float& m, float& l, float m2, float l2)
+{
+    if (l2 <= 0.f) return;
+    if (l <= 0.f) { m = m2; l = l2; return; }
+    float mn = fmaxf(m, m2);
+    l = l * expf(m - mn) + l2 * expf(m2 - mn);
+    m = mn;
+}
+
+__device__ __forceinline__ float auxl_row_max(float v)
+{
+    for (int o = AUXL_TPD / 2; o > 0; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+__device__ __forceinline__ float auxl_row_sum(float v)
+{
+    for (int o = AUXL_TPD / 2; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+// −log σ(x) = softplus(−x), overflow-free.
+__device__ __forceinline__ float auxl_neg_log_sigmoid(float x) { return fmaxf(-x, 0.f) + log1pf(expf(-fabsf(x))); }
+
+// acc[i][j] = X[r0 + ty + TPD·i] · Y[c0 + tx + TPD·j] over all of D, zero outside [M]×[N].
+template <typename T>
+__device__ __forceinline__ void auxl_tile_dot(const T* X, const T* Y, int M, int N, int D, int r0, int c0,
+    float (*sA)[AUXL_TILE + 1], float (*sB)[AUXL_TILE + 1], float acc[AUXL_MICRO][AUXL_MICRO])
+{
+    const int tx = threadIdx.x % AUXL_TPD, ty = threadIdx.x / AUXL_TPD;
+    for (int i = 0; i < AUXL_MICRO; ++i)
+        for (int j = 0; j < AUXL_MICRO; ++j) acc[i][j] = 0.f;
+    for (int k0 = 0; k0 < D; k0 += AUXL_TK)
+    {
+        for (int e = threadIdx.x; e < AUXL_TILE * AUXL_TK; e += AUXL_THREADS)
+        {
+            const int row = e / AUXL_TK, k = e % AUXL_TK, gk = k0 + k;
+            const int gr = r0 + row, gc = c0 + row;
+            sA[k][row] = (gr < M && gk < D) ? auxl_load(X, (long long)gr * D + gk) : 0.f;
+            sB[k][row] = (gc < N && gk < D) ? auxl_load(Y, (long long)gc * D + gk) : 0.f;
+        }
+        __syncthreads();
+        for (int k = 0; k < AUXL_TK; ++k)
+        {
+            float a[AUXL_MICRO], b[AUXL_MICRO];
+            for (int i = 0; i < AUXL_MICRO; ++i) a[i] = sA[k][ty + AUXL_TPD * i];
+            for (int j = 0; j < AUXL_MICRO; ++j) b[j] = sB[k][tx + AUXL_TPD * j];
+            for (int i = 0; i < AUXL_MICRO; ++i)
+                for (int j = 0; j < AUXL_MICRO; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+}
+
+// rowPart [5][splits][M]: running max, running Σexp, Σ positive logits (SigLIP: Σ softplus terms), #positives,
+// Σ logits (ITC label smoothing). colPart [2][rowBlocks][N]: per-tile column max and Σexp (ITC only).
+template <int MODE, typename T>
+__device__ __forceinline__ void auxl_forward(const T* X, const T* Y, const long long* rowLabels, const long long* colLabels,
+    int M, int N, int D, const float* scalePtr, const float* biasPtr, int maskDiagonal, int splits,
+    float* rowPart, float* colPart)
+{
+    __shared__ float sA[AUXL_TK][AUXL_TILE + 1];
+    __shared__ float sB[AUXL_TK][AUXL_TILE + 1];
+    __shared__ float sColM[AUXL_TPD][AUXL_TILE];
+    __shared__ float sColL[AUXL_TPD][AUXL_TILE];
+    __shared__ long long sRowLab[AUXL_TILE];
+    __shared__ long long sColLab[AUXL_TILE];
+
+    const int tx = threadIdx.x % AUXL_TPD, ty = threadIdx.x / AUXL_TPD;
+    const int rb = blockIdx.x, split = blockIdx.y, rowBlocks = gridDim.x;
+    const int r0 = rb * AUXL_TILE;
+    const int colBlocks = (N + AUXL_TILE - 1) / AUXL_TILE;
+    const float scale = *scalePtr;
+    const float bias = MODE == AUXL_SIGLIP ? *biasPtr : 0.f;
+
+    float runM[AUXL_MICRO], runL[AUXL_MICRO], posSum[AUXL_MICRO], posCnt[AUXL_MICRO], allSum[AUXL_MICRO];
+    for (int i = 0; i < AUXL_MICRO; ++i) { runM[i] = AUXL_EMPTY; runL[i] = 0.f; posSum[i] = 0.f; posCnt[i] = 0.f; allSum[i] = 0.f; }
+    if (threadIdx.x < AUXL_TILE) sRowLab[threadIdx.x] = r0 + threadIdx.x < M ? rowLabels[r0 + threadIdx.x] : -1;
+
+    for (int cb = split; cb < colBlocks; cb += splits)
+    {
+        const int c0 = cb * AUXL_TILE;
+        __syncthreads();
+        if (threadIdx.x < AUXL_TILE) sColLab[threadIdx.x] = c0 + threadIdx.x < N ? colLabels[c0 + threadIdx.x] : -2;
+        float acc[AUXL_MICRO][AUXL_MICRO];
+        auxl_tile_dot<T>(X, Y, M, N, D, r0, c0, sA, sB, acc);
+
+        bool valid[AUXL_MICRO][AUXL_MICRO];
+        for (int i = 0; i < AUXL_MICRO; ++i)
+        {
+            const int lr = ty + AUXL_TPD * i, r = r0 + lr;
+            float tileMax = AUXL_EMPTY;
+            for (int j = 0; j < AUXL_MICRO; ++j)
+            {
+                const int lc = tx + AUXL_TPD * j, c = c0 + lc;
+                const bool v = r < M && c < N && !(maskDiagonal && r == c);
+                const bool pos = v && sRowLab[lr] == sColLab[lc];
+                const float s = fmaf(scale, acc[i][j], bias);
+                acc[i][j] = s;
+                valid[i][j] = v;
+                if (!v) continue;
+                if (MODE == AUXL_SIGLIP)
+                {
+                    posSum[i] += auxl_neg_log_sigmoid(pos ? s : -s);
+                }
+                else
+                {
+                    tileMax = fmaxf(tileMax, s);
+                    if (pos) { posSum[i] += s; posCnt[i] += 1.f; }
+                    allSum[i] += s;
+                }
+            }
+            if (MODE != AUXL_SIGLIP)
+            {
+                tileMax = auxl_row_max(tileMax);
+                float tileSum = 0.f;
+                for (int j = 0; j < AUXL_MICRO; ++j)
+                    if (valid[i][j]) tileSum += expf(acc[i][j] - tileMax);
+                tileSum = auxl_row_sum(tileSum);
+                auxl_merge(runM[i], runL[i], tileMax, tileSum);
+            }
+        }
+
+        if (MODE == AUXL_ITC)
+        {
+            for (int j = 0; j < AUXL_MICRO; ++j)
+            {
+                float m = AUXL_EMPTY, l = 0.f;
+                for (int i = 0; i < AUXL_MICRO; ++i)
+                    if (valid[i][j]) m = fmaxf(m, acc[i][j]);
+                for (int i = 0; i < AUXL_MICRO; ++i)
+                    if (valid[i][j]) l += expf(acc[i][j] - m);
+                sColM[ty][tx + AUXL_TPD * j] = m;
+                sColL[ty][tx + AUXL_TPD * j] = l;
+            }
+            __syncthreads();
+            if (threadIdx.x < AUXL_TILE && c0 + threadIdx.x < N)
+            {
+                float m = AUXL_EMPTY, l = 0.f;
+                for (int t = 0; t < AUXL_TPD; ++t) auxl_merge(m, l, sColM[t][threadIdx.x], sColL[t][threadIdx.x]);
+                colPart[(0 * (long long)rowBlocks + rb) * N + c0 + threadIdx.x] = m;
+                colPart[(1 * (long long)rowBlocks + rb) * N + c0 + threadIdx.x] = l;
+            }
+        }
+    }
+
+    for (int i = 0; i < AUXL_MICRO; ++i)
+    {
+        const float ps = auxl_row_sum(posSum[i]), pc = auxl_row_sum(posCnt[i]), as = auxl_row_sum(allSum[i]);
+        const int r = r0 + ty + AUXL_TPD * i;
+        if (tx == 0 && r < M)
+        {
+            rowPart[(0 * (long long)splits + split) * M + r] = runM[i];
+            rowPart[(1 * (long long)splits + split) * M + r] = runL[i];
+            rowPart[(2 * (long long)splits + split) * M + r] = ps;
+            rowPart[(3 * (long long)splits + split) * M + r] = pc;
+            rowPart[(4 * (long long)splits + split) * M + r] = as;
+        }
+    }
+}
+
+// stats [4·M + N]: row LSE, Σ positive logits, #positives, Σ logits (each [M]), then column LSE [N] (ITC).
+template <int MODE>
+__device__ __forceinline__ void auxl_finalize(const float* rowPart, const float* colPart, int M, int N, int splits, int rowBlocks, float* stats)
+{
+    const int t = blockIdx.x * blockDim.x + threadIdx.x;
+    if (t < M)
+    {
+        float m = AUXL_EMPTY, l = 0.f, ps = 0.f, pc = 0.f, as = 0.f;
+        for (int sp = 0; sp < splits; ++sp)
+        {
+            auxl_merge(m, l, rowPart[(0 * (long long)splits + sp) * M + t], rowPart[(1 * (long long)splits + sp) * M + t]);
+            ps += rowPart[(2 * (long long)splits + sp) * M + t];
+            pc += rowPart[(3 * (long long)splits + sp) * M + t];
+            as += rowPart[(4 * (long long)splits + sp) * M + t];
+        }
+        stats[t] = l > 0.f ? m + logf(l) : logf(0.f);
+        stats[M + t] = ps;
+        stats[2 * M + t] = pc;
+        stats[3 * M + t] = as;
+    }
+    if (MODE == AUXL_ITC && t < N)
+    {
+        float m = AUXL_EMPTY, l = 0.f;
+        for (int rb = 0; rb < rowBlocks; ++rb)
+            auxl_merge(m, l, colPart[(0 * (long long)rowBlocks + rb) * N + t], colPart[(1 * (long long)rowBlocks + rb) * N + t]);
+        stats[4 * M + t] = l > 0.f ? m + logf(l) : logf(0.f);
+    }
+}
+
+// One block of AUXL_THREADS: out[0] = loss, out[1] = A (SupCon: anchors with a positive).
+template <int MODE>
+__device__ __forceinline__ void auxl_loss(const float* stats, int M, int N, float smoothing, float rowWeight, float columnWeight, float coefficient, float* out)
+{
+    __shared__ double sSum[AUXL_THREADS][4];
+    double lseSum = 0.0, colSum = 0.0, target = 0.0, anchors = 0.0;
+    for (int i = threadIdx.x; i < M; i += AUXL_THREADS)
+    {
+        const double lse = stats[i], ps = stats[M + i], pc = stats[2 * M + i], as = stats[3 * M + i];
+        if (MODE == AUXL_ITC)
+        {
+            lseSum += lse;
+            target += (1.0 - smoothing) * ps / (pc > 1.0 ? pc : 1.0) + smoothing / N * as;
+        }
+        else if (MODE == AUXL_SUPCON)
+        {
+            if (pc > 0.0) { target += ps / pc - lse; anchors += 1.0; }
+        }
+        else
+        {
+            target += ps;
+        }
+    }
+    if (MODE == AUXL_ITC)
+        for (int j = threadIdx.x; j < N; j += AUXL_THREADS) colSum += stats[4 * M + j];
+    sSum[threadIdx.x][0] = lseSum; sSum[threadIdx.x][1] = colSum; sSum[threadIdx.x][2] = target; sSum[threadIdx.x][3] = anchors;
+    __syncthreads();
+    for (int o = AUXL_THREADS / 2; o > 0; o >>= 1)
+    {
+        if (threadIdx.x < o)
+            for (int q = 0; q < 4; ++q) sSum[threadIdx.x][q] += sSum[threadIdx.x + o][q];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0)
+    {
+        double loss;
+        if (MODE == AUXL_ITC)
+            loss = rowWeight / M * (sSum[0][0] - sSum[0][2]) + columnWeight / M * (sSum[0][1] - sSum[0][2]);
+        else if (MODE == AUXL_SUPCON)
+            loss = -coefficient * sSum[0][2] / (sSum[0][3] > 1.0 ? sSum[0][3] : 1.0);
+        else
+            loss = sSum[0][2] / M;
+        out[0] = (float)loss;
+        out[1] = (float)sSum[0][3];
+    }
+}
+
+// Block (cb, rb) recomputes one logits tile and scatters its share of dX, dY, ds, db. gradScalars = [ds, db] (fp64).
+template <int MODE, typename T>
+__device__ __forceinline__ void auxl_backward(const T* X, const T* Y, const long long* rowLabels, const long long* colLabels,
+    int M, int N, int D, const float* scalePtr, const float* biasPtr, int maskDiagonal, const float* stats, const float* out,
+    const float* upstream, float smoothing, float rowWeight, float columnWeight, float coefficient,
+    float* dX, float* dY, double* gradScalars)
+{
+    __shared__ float sA[AUXL_TK][AUXL_TILE + 1];
+    __shared__ float sB[AUXL_TK][AUXL_TILE + 1];
+    __shared__ float sdS[AUXL_TILE][AUXL_TILE + 1];
+    __shared__ float sChunk[AUXL_TILE][AUXL_TILE + 1];
+    __shared__ long long sRowLab[AUXL_TILE];
+    __shared__ long long sColLab[AUXL_TILE];
+    __shared__ double sRed[AUXL_THREADS / 32][2];
+
+    const int tx = threadIdx.x % AUXL_TPD, ty = threadIdx.x / AUXL_TPD;
+    const int c0 = blockIdx.x * AUXL_TILE, r0 = blockIdx.y * AUXL_TILE;
+    const float scale = *scalePtr;
+    const float bias = MODE == AUXL_SIGLIP ? *biasPtr : 0.f;
+    const float g = *upstream;
+    const float anchors = fmaxf(out[1], 1.f);
+    if (threadIdx.x < AUXL_TILE)
+    {
+        sRowLab[threadIdx.x] = r0 + threadIdx.x < M ? rowLabels[r0 + threadIdx.x] : -1;
+        sColLab[threadIdx.x] = c0 + threadIdx.x < N ? colLabels[c0 + threadIdx.x] : -2;
+    }
+    float acc[AUXL_MICRO][AUXL_MICRO];
+    auxl_tile_dot<T>(X, Y, M, N, D, r0, c0, sA, sB, acc);
+
+    float localDs = 0.f, localDb = 0.f;
+    for (int i = 0; i < AUXL_MICRO; ++i)
+    {
+        const int lr = ty + AUXL_TPD * i, r = r0 + lr;
+        for (int j = 0; j < AUXL_MICRO; ++j)
+        {
+            const int lc = tx + AUXL_TPD * j, c = c0 + lc;
+            const bool v = r < M && c < N && !(maskDiagonal && r == c);
+            float d = 0.f;
+            if (v)
+            {
+                const bool pos = sRowLab[lr] == sColLab[lc];
+                const float s = fmaf(scale, acc[i][j], bias);
+                if (MODE == AUXL_ITC)
+                {
+                    const float n = fmaxf(stats[2 * M + r], 1.f);
+                    const float q = (pos ? (1.f - smoothing) / n : 0.f) + smoothing / N;
+                    d = rowWeight / M * (expf(s - stats[r]) - q) + columnWeight / M * (expf(s - stats[4 * M + c]) - q);
+                }
+                else if (MODE == AUXL_SUPCON)
+                {
+                    const float n = stats[2 * M + r];
+                    if (n > 0.f) d = -coefficient / anchors * ((pos ? 1.f / n : 0.f) - expf(s - stats[r]));
+                }
+                else
+                {
+                    const float z = pos ? 1.f : -1.f;
+                    d = -z / (1.f + expf(z * s)) / M;
+                }
+                d *= g;
+            }
+            sdS[lr][lc] = d;
+            localDs += d * acc[i][j];
+            localDb += d;
+        }
+    }
+    __syncthreads();
+
+    // dX[r0.., :] += s · dS · Y[c0.., :]
+    for (int d0 = 0; d0 < D; d0 += AUXL_TILE)
+    {
+        for (int e = threadIdx.x; e < AUXL_TILE * AUXL_TILE; e += AUXL_THREADS)
+        {
+            const int k = e / AUXL_TILE, dd = e % AUXL_TILE;
+            sChunk[k][dd] = (c0 + k < N && d0 + dd < D) ? auxl_load(Y, (long long)(c0 + k) * D + d0 + dd) : 0.f;
+        }
+        __syncthreads();
+        float o[AUXL_MICRO][AUXL_MICRO] = {};
+        for (int k = 0; k < AUXL_TILE; ++k)
+        {
+            float a[AUXL_MICRO], b[AUXL_MICRO];
+            for (int i = 0; i < AUXL_MICRO; ++i) a[i] = sdS[ty + AUXL_TPD * i][k];
+            for (int j = 0; j < AUXL_MICRO; ++j) b[j] = sChunk[k][tx + AUXL_TPD * j];
+            for (int i = 0; i < AUXL_MICRO; ++i)
+                for (int j = 0; j < AUXL_MICRO; ++j) o[i][j] = fmaf(a[i], b[j], o[i][j]);
+        }
+        for (int i = 0; i < AUXL_MICRO; ++i)
+            for (int j = 0; j < AUXL_MICRO; ++j)
+            {
+                const int r = r0 + ty + AUXL_TPD * i, dd = d0 + tx + AUXL_TPD * j;
+                if (r < M && dd < D) atomicAdd(dX + (long long)r * D + dd, scale * o[i][j]);
+            }
+        __syncthreads();
+    }
+
+    // dY[c0.., :] += s · dSᵀ · X[r0.., :]
+    for (int d0 = 0; d0 < D; d0 += AUXL_TILE)
+    {
+        for (int e = threadIdx.x; e < AUXL_TILE * AUXL_TILE; e += AUXL_THREADS)
+        {
+            const int k = e / AUXL_TILE, dd = e % AUXL_TILE;
+            sChunk[k][dd] = (r0 + k < M && d0 + dd < D) ? auxl_load(X, (long long)(r0 + k) * D + d0 + dd) : 0.f;
+        }
+        __syncthreads();
+        float o[AUXL_MICRO][AUXL_MICRO] = {};
+        for (int k = 0; k < AUXL_TILE; ++k)
+        {
+            float a[AUXL_MICRO], b[AUXL_MICRO];
+            for (int i = 0; i < AUXL_MICRO; ++i) a[i] = sdS[k][ty + AUXL_TPD * i];
+            for (int j = 0; j < AUXL_MICRO; ++j) b[j] = sChunk[k][tx + AUXL_TPD * j];
+            for (int i = 0; i < AUXL_MICRO; ++i)
+                for (int j = 0; j < AUXL_MICRO; ++j) o[i][j] = fmaf(a[i], b[j], o[i][j]);
+        }
+        for (int i = 0; i < AUXL_MICRO; ++i)
+            for (int j = 0; j < AUXL_MICRO; ++j)
+            {
+                const int c = c0 + ty + AUXL_TPD * i, dd = d0 + tx + AUXL_TPD * j;
+                if (c < N && dd < D) atomicAdd(dY + (long long)c * D + dd, scale * o[i][j]);
+            }
+        __syncthreads();
+    }
+
+    // ds and db: warp shuffle, then one fp64 atomic per block.
+    double ds = localDs, db = localDb;
+    for (int o = 16; o > 0; o >>= 1)
+    {
+        ds += __shfl_xor_sync(0xffffffffu, ds, o);
+        db += __shfl_xor_sync(0xffffffffu, db, o);
+    }
+    if (threadIdx.x % 32 == 0) { sRed[threadIdx.x / 32][0] = ds; sRed[threadIdx.x / 32][1] = db; }
+    __syncthreads();
+    if (threadIdx.x == 0)
+    {
+        double a = 0.0, b = 0.0;
+        for (int w = 0; w < AUXL_THREADS / 32; ++w) { a += sRed[w][0]; b += sRed[w][1]; }
+        atomicAdd(gradScalars, a);
+        atomicAdd(gradScalars + 1, b);
+    }
+}
+
+#define AUXL_FORWARD_ARGS const AUXL_ELEMENT* X, const AUXL_ELEMENT* Y, const long long* rowLabels, const long long* colLabels, \
+    int M, int N, int D, const float* scalePtr, const float* biasPtr, int maskDiagonal, int splits, float* rowPart, float* colPart
+#define AUXL_BACKWARD_ARGS const AUXL_ELEMENT* X, const AUXL_ELEMENT* Y, const long long* rowLabels, const long long* colLabels, \
+    int M, int N, int D, const float* scalePtr, const float* biasPtr, int maskDiagonal, const float* stats, const float* out, \
+    const float* upstream, float smoothing, float rowWeight, float columnWeight, float coefficient, float* dX, float* dY, double* gradScalars
+#define AUXL_FINALIZE_ARGS const float* rowPart, const float* colPart, int M, int N, int splits, int rowBlocks, float* stats
+#define AUXL_LOSS_ARGS const float* stats, int M, int N, float smoothing, float rowWeight, float columnWeight, float coefficient, float* out
+
+#define AUXL_KERNELS(NAME, MODE) \
+extern "C" __global__ void __launch_bounds__(AUXL_THREADS) auxl_forward_##NAME(AUXL_FORWARD_ARGS) \
+{ auxl_forward<MODE, AUXL_ELEMENT>(X, Y, rowLabels, colLabels, M, N, D, scalePtr, biasPtr, maskDiagonal, splits, rowPart, colPart); } \
+extern "C" __global__ void __launch_bounds__(AUXL_THREADS) auxl_backward_##NAME(AUXL_BACKWARD_ARGS) \
+{ auxl_backward<MODE, AUXL_ELEMENT>(X, Y, rowLabels, colLabels, M, N, D, scalePtr, biasPtr, maskDiagonal, stats, out, upstream, \
+    smoothing, rowWeight, columnWeight, coefficient, dX, dY, gradScalars); } \
+extern "C" __global__ void auxl_finalize_##NAME(AUXL_FINALIZE_ARGS) \
+{ auxl_finalize<MODE>(rowPart, colPart, M, N, splits, rowBlocks, stats); } \
+extern "C" __global__ void __launch_bounds__(AUXL_THREADS) auxl_loss_##NAME(AUXL_LOSS_ARGS) \
+{ auxl_loss<MODE>(stats, M, N, smoothing, rowWeight, columnWeight, coefficient, out); }
+
+AUXL_KERNELS(itc, AUXL_ITC)
+AUXL_KERNELS(supcon, AUXL_SUPCON)
+AUXL_KERNELS(siglip, AUXL_SIGLIP)
