@@ -16,7 +16,7 @@ internal sealed record TimingRow(string Mode, string Loss, string Implementation
 /// <summary>Collects rows and writes results.json and results.md.</summary>
 internal sealed class Report
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public List<CheckRow> Checks { get; } = new();
 

@@ -131,10 +131,11 @@ internal static class TorchMode
         using var scope = NewDisposeScope();
         try
         {
-            using var generator = new Generator(42, device);
-            var image = randn(new long[] { batch, depth }, device: device, generator: generator).to_type(dtype);
-            var text = randn(new long[] { batch, depth }, device: device, generator: generator).to_type(dtype);
-            var labels = randint(0, Math.Max(2, batch / 6), new long[] { batch }, dtype: ScalarType.Int64, device: device, generator: generator);
+            // Sample on CPU and move: CUDA kernels reject a CPU generator, and CPU streams are reproducible everywhere.
+            using var generator = new Generator((ulong)42);
+            var image = randn(new long[] { batch, depth }, generator: generator).to(device).to_type(dtype);
+            var text = randn(new long[] { batch, depth }, generator: generator).to(device).to_type(dtype);
+            var labels = randint(0, Math.Max(2, batch / 6), new long[] { batch }, dtype: ScalarType.Int64, generator: generator).to(device);
             var fused = Evaluate(loss, ContrastiveImplementation.Fused, image, text, labels, labelled);
             foreach (var other in new[] { ContrastiveImplementation.Dense, ContrastiveImplementation.Chunked })
             {
@@ -166,9 +167,9 @@ internal static class TorchMode
         using var scope = NewDisposeScope();
         try
         {
-            using var generator = new Generator(7, device);
-            var x32 = nn.functional.normalize(randn(new long[] { batch, depth }, device: device, generator: generator), dim: 1).to_type(ScalarType.BFloat16).to_type(ScalarType.Float32);
-            var y32 = nn.functional.normalize(randn(new long[] { batch, depth }, device: device, generator: generator), dim: 1).to_type(ScalarType.BFloat16).to_type(ScalarType.Float32);
+            using var generator = new Generator((ulong)7);
+            var x32 = nn.functional.normalize(randn(new long[] { batch, depth }, generator: generator).to(device), dim: 1).to_type(ScalarType.BFloat16).to_type(ScalarType.Float32);
+            var y32 = nn.functional.normalize(randn(new long[] { batch, depth }, generator: generator).to(device), dim: 1).to_type(ScalarType.BFloat16).to_type(ScalarType.Float32);
             var classes = arange(batch, dtype: ScalarType.Int64, device: device);
             var xb = x32.to_type(ScalarType.BFloat16).requires_grad_(true);
             var yb = y32.to_type(ScalarType.BFloat16).requires_grad_(true);
@@ -195,10 +196,10 @@ internal static class TorchMode
         using var scope = NewDisposeScope();
         try
         {
-            using var generator = new Generator(3, device);
-            var image = randn(new long[] { batch, depth }, device: device, generator: generator).requires_grad_(true);
-            var text = randn(new long[] { batch, depth }, device: device, generator: generator).requires_grad_(true);
-            var labels = randint(0, Math.Max(2, batch / 8), new long[] { batch }, dtype: ScalarType.Int64, device: device, generator: generator);
+            using var generator = new Generator((ulong)3);
+            var image = randn(new long[] { batch, depth }, generator: generator).to(device).requires_grad_(true);
+            var text = randn(new long[] { batch, depth }, generator: generator).to(device).requires_grad_(true);
+            var labels = randint(0, Math.Max(2, batch / 8), new long[] { batch }, dtype: ScalarType.Int64, generator: generator).to(device);
             Action forward = () =>
             {
                 using var s = NewDisposeScope();

@@ -25,8 +25,11 @@ export LD_LIBRARY_PATH="$TORCH_LIB:${NVRTC_DIRS}${LD_LIBRARY_PATH:-}"
 
 # 1. ABI check
 MODE=full
-nm -D --defined-only "$TORCH_LIB"/*.so* 2>/dev/null | awk '{print $NF}' | sort -u > "$OUT/torch_exports.txt"
-nm -D --undefined-only "$HERE/app/libLibTorchSharp.so" | awk '{print $NF}' | sed 's/@.*//' | sort -u > "$OUT/shim_needs.txt"
+# Exports of libtorch plus the C/C++ runtime the shim also links (libstdc++, libgcc_s, libm, libc).
+SYSLIBS="$(ldconfig -p | awk '/(libstdc\+\+|libgcc_s|libm|libc)\.so\.[0-9]+ \(libc6,x86-64\)/ {print $NF}')"
+nm -D --defined-only "$TORCH_LIB"/*.so* $SYSLIBS 2>/dev/null | awk '{print $NF}' | sed 's/@.*//' | sort -u > "$OUT/torch_exports.txt"
+# Only strong (U) references must resolve; weak ones (w: TLS init functions, __gmon_start__, _ITM_*) may stay unbound.
+nm -D --undefined-only "$HERE/app/libLibTorchSharp.so" | awk '$1 == "U" {print $NF}' | sed 's/@.*//' | sort -u > "$OUT/shim_needs.txt"
 # Symbols the C/C++ runtime provides are resolved by the system, not libtorch.
 comm -23 "$OUT/shim_needs.txt" "$OUT/torch_exports.txt" | grep -Ev '^(_ZNSt|_ZSt|_ZNKSt|_ZdlPv|_ZdaPv|_Znwm|_Znam|__cxa|_Unwind|__gxx|__stack_chk|_ZTV(N10__cxxabiv|St)|_ZTI(St|N10__cxxabiv)|_ZTS)' \
   | grep -Ev '^[a-z_]+[a-z0-9_]*$' > "$OUT/unresolved_symbols.txt" || true
