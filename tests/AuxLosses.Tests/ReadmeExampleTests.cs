@@ -30,31 +30,55 @@ public sealed class ReadmeExampleTests
     }
 
     [Fact]
-    public void Readme_shows_the_tested_example_verbatim()
+    public void Cross_batch_queue_example_runs()
+    {
+        QueueExample().Should().Be(96, "three steps of 32 pairs were enqueued");
+    }
+
+    /// <summary>Every ```csharp block of README.md follows a <c>&lt;!-- snippet: NAME --&gt;</c> line and shows region NAME of this file.</summary>
+    [Fact]
+    public void Readme_shows_the_tested_examples_verbatim()
     {
         var root = RepositoryRoot();
         var readme = File.ReadAllLines(Path.Combine(root, "README.md"));
-        var start = Array.FindIndex(readme, l => l.StartsWith("```csharp", StringComparison.Ordinal));
-        start.Should().BeGreaterThan(0, "README.md must contain the example as a ```csharp block");
-        var end = Array.FindIndex(readme, start + 1, l => l.StartsWith("```", StringComparison.Ordinal));
-        var block = readme[(start + 1)..end];
-
         var source = File.ReadAllLines(Path.Combine(root, "tests", "AuxLosses.Tests", "ReadmeExampleTests.cs"));
-        var begin = Array.FindIndex(source, l => l.Trim() == "// README:begin");
-        var finish = Array.FindIndex(source, l => l.Trim() == "// README:end");
-        var region = source[(begin + 1)..finish];
+        var blocks = 0;
+        for (var i = 0; i < readme.Length; i++)
+        {
+            if (!readme[i].StartsWith("```csharp", StringComparison.Ordinal))
+            {
+                continue;
+            }
 
-        var usings = block.TakeWhile(l => l.StartsWith("using ", StringComparison.Ordinal)).ToArray();
-        usings.Should().OnlyContain(u => source.Contains(u), "every using of the README example must be in the tested file");
-        var body = block.Skip(usings.Length).SkipWhile(string.IsNullOrWhiteSpace).ToArray();
+            blocks++;
+            var marker = readme[..i].LastOrDefault(l => l.Trim().Length > 0) ?? string.Empty;
+            marker.Should().StartWith("<!-- snippet: ", $"the ```csharp block at README.md line {i + 1} must name its tested region");
+            var name = marker["<!-- snippet: ".Length..].TrimEnd('-', '>', ' ');
+            var end = Array.FindIndex(readme, i + 1, l => l.StartsWith("```", StringComparison.Ordinal));
+            var block = readme[(i + 1)..end];
+
+            var usings = block.TakeWhile(l => l.StartsWith("using ", StringComparison.Ordinal)).ToArray();
+            usings.Where(u => !source.Contains(u)).Should().BeEmpty("every using of a README example must be in the tested file");
+            var body = block.Skip(usings.Length).SkipWhile(string.IsNullOrWhiteSpace).ToArray();
+            body.Should().Equal(Region(source, name), $"README snippet '{name}' must be the code this file runs (copy region README:begin {name})");
+        }
+
+        blocks.Should().BeGreaterThan(0);
+    }
+
+    private static string[] Region(string[] source, string name)
+    {
+        var begin = Array.FindIndex(source, l => l.Trim() == $"// README:begin {name}");
+        var finish = Array.FindIndex(source, l => l.Trim() == $"// README:end {name}");
+        begin.Should().BeGreaterThanOrEqualTo(0, $"region '{name}' must exist");
+        var region = source[(begin + 1)..finish];
         var indent = region.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        var tested = region.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()).ToArray();
-        body.Should().Equal(tested, "the README example must be the code this test runs (copy the README:begin/end region)");
+        return region.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()).ToArray();
     }
 
     private static void Example()
     {
-        // README:begin
+        // README:begin quickstart
         torch.InitializeDeviceType(DeviceType.CPU);
 
         // Any encoder pair works; here, projections of precomputed ResNet (2048) and BERT (768) features.
@@ -86,7 +110,24 @@ public sealed class ReadmeExampleTests
             optimizer.step();
             Console.WriteLine(loss);                              // total=… ce=… itc=… itm=…
         }
-        // README:end
+        // README:end quickstart
+    }
+
+    private static int QueueExample()
+    {
+        // README:begin queue
+        // Cross-batch memory: up to 4096 past pairs (detached) become extra candidates, as MoCo / ALBEF queues.
+        using var queue = new FeatureQueue(new FeatureQueueOptions { Capacity = 4096, Dim = 256 });
+        var contrastive = new ImageTextContrastiveLoss();
+        for (var step = 0; step < 3; step++)
+        {
+            using var scope = NewDisposeScope();
+            var (image, text) = (randn(32, 256, requires_grad: true), randn(32, 256, requires_grad: true));
+            contrastive.forward(image, text, queue).backward();   // batch + queued texts (and images) as candidates
+            queue.Enqueue(image.detach(), text.detach());         // after the step, as ALBEF does
+        }
+        // README:end queue
+        return queue.Count;
     }
 
     private static string RepositoryRoot()
