@@ -10,7 +10,7 @@ using Perfolizer.Horology;
 namespace AuxLosses.Benchmarks;
 
 /// <summary>
-/// A short in-process job: one warm-up and five measured single invocations per case. Each invocation is a whole
+/// A short in-process job: two warm-ups and seven measured single invocations per case. Each invocation is a whole
 /// forward+backward (milliseconds to seconds), so BenchmarkDotNet's pilot and unrolling would only add minutes;
 /// in-process avoids rebuilding and copying the ~1 GB libtorch native folder for every benchmark class.
 /// </summary>
@@ -21,8 +21,8 @@ internal sealed class FastConfig : ManualConfig
         AddJob(Job.Dry
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1)
-            .WithWarmupCount(1)
-            .WithIterationCount(5)
+            .WithWarmupCount(2)
+            .WithIterationCount(7)
             .WithInvocationCount(1)
             .WithUnrollFactor(1)
             .WithStrategy(BenchmarkDotNet.Engines.RunStrategy.Monitoring)

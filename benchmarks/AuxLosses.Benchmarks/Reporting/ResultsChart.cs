@@ -7,7 +7,7 @@ using ScottPlot;
 namespace AuxLosses.Benchmarks.Reporting;
 
 /// <summary>
-/// docs/benchmarks/results.png: time / GEMM floor against B (log₂ axis), one panel per D, one line per method of the
+/// docs/benchmarks/results.png: median time / GEMM floor median against B (log₂ axis), one panel per D, one line per method of the
 /// suites that have a floor (the floor itself is the line y = 1).
 /// </summary>
 internal static class ResultsChart
@@ -44,7 +44,7 @@ internal static class ResultsChart
             var points = group
                 .Select(r => (r.B, Floor: inPanel.FirstOrDefault(f => f.IsFloor && f.Suite == r.Suite && f.B == r.B)))
                 .Where(p => p.Floor is not null)
-                .Select(p => (X: Math.Log2(p.B), Y: group.First(r => r.B == p.B).MeanMs / p.Floor!.MeanMs))
+                .Select(p => (X: Math.Log2(p.B), Y: group.First(r => r.B == p.B).MedianMs / p.Floor!.MedianMs))
                 .OrderBy(p => p.X)
                 .ToList();
             if (points.Count == 0)
