@@ -154,6 +154,7 @@ public sealed class FusedKernelPackagingTests
         #define __shared__ static
         #define __launch_bounds__(x)
         #define asm(...) (void)0
+        #define auxl_asm_volatile(...) (void)0
         struct auxl_dim3 { unsigned x, y, z; };
         static auxl_dim3 threadIdx, blockIdx, gridDim, blockDim;
         inline void __syncthreads() {}

@@ -479,6 +479,36 @@ __device__ __forceinline__ unsigned auxl_tf32(float f)
     return u;
 }
 
+// Inline asm that must stay ordered with barriers and memory (the host syntax check defines it away).
+#ifndef auxl_asm_volatile
+#define auxl_asm_volatile(...) asm volatile(__VA_ARGS__)
+#endif
+
+__device__ __forceinline__ unsigned auxl_smem_addr(const void* p)
+{
+    unsigned a;
+    asm("{ .reg .u64 t; cvta.to.shared.u64 t, %1; cvt.u32.u64 %0, t; }" : "=r"(a) : "l"(p));
+    return a;
+}
+
+// Four 8x8 b16 matrices (= 8 rows x 4 words each) from shared memory; lane L addresses row L % 8 of matrix L / 8.
+__device__ __forceinline__ void auxl_ldsm4(unsigned addr, unsigned& r0, unsigned& r1, unsigned& r2, unsigned& r3)
+{
+    auxl_asm_volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];"
+        : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3) : "r"(addr) : "memory");
+}
+
+// out[i] += a, out[i + 1] += b (i even, 8-byte aligned): one vector reduction on sm_90, two atomics before.
+__device__ __forceinline__ void auxl_red2(float* out, float a, float b)
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    auxl_asm_volatile("red.global.v2.f32.add [%0], {%1, %2};" :: "l"(out), "f"(a), "f"(b) : "memory");
+#else
+    atomicAdd(out, a);
+    atomicAdd(out + 1, b);
+#endif
+}
+
 template <typename T> struct auxl_mma_traits;
 
 template <> struct auxl_mma_traits<float>
@@ -612,13 +642,35 @@ __device__ __forceinline__ void auxl_stage_store(unsigned (*sA)[AUXL_KW], unsign
     }
 }
 
+// acc[nf][q] += A[16·warp + g + 8·(q / 2)][k] · B[8·nf + 2·t + q % 2][k] over kwords words of k, both operands
+// row-major in words with row stride S (S ≡ 4 mod 32: the ldmatrix phases hit 32 distinct banks). ldmatrix.x4
+// yields exactly the A fragment (a0..a3) and the B fragments of two n-tiles, one instruction each.
+template <typename T, int S>
+__device__ __forceinline__ void auxl_warp_mma(const unsigned (*sAm)[S], const unsigned (*sBm)[S], int kwords, float acc[8][4])
+{
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, j = lane & 7, m = lane >> 3;
+    const unsigned aBase = auxl_smem_addr(sAm[warp * 16 + j + 8 * (m & 1)] + 4 * (m >> 1));
+    const unsigned bBase = auxl_smem_addr(sBm[j + 8 * (m >> 1)] + 4 * (m & 1));
+    for (int ks = 0; ks < kwords; ks += 8)
+    {
+        unsigned a0, a1, a2, a3;
+        auxl_ldsm4(aBase + 4 * ks, a0, a1, a2, a3);
+        for (int p = 0; p < 4; ++p)
+        {
+            unsigned b0, b1, b2, b3;
+            auxl_ldsm4(bBase + 4 * (p * 16 * S + ks), b0, b1, b2, b3);
+            auxl_mma_traits<T>::mma(acc[2 * p], a0, a1, a2, a3, b0, b1);
+            auxl_mma_traits<T>::mma(acc[2 * p + 1], a0, a1, a2, a3, b2, b3);
+        }
+    }
+}
+
 // acc[nf][q] = X[r0 + lr]·Y[c0 + lc] for lr = 16·warp + g + 8·(q / 2), lc = 8·nf + 2·t + q % 2 (zero outside the
 // matrix). Register prefetch of the next k-slice overlaps the global loads with the tensor-core work.
 template <typename T>
 __device__ __forceinline__ void auxl_mma_tile(const T* X, const T* Y, int M, int N, int D, int r0, int c0, bool vec,
     unsigned (*sA)[AUXL_KW], unsigned (*sB)[AUXL_KW], float acc[8][4])
 {
-    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
     const int DW = (D + auxl_mma_traits<T>::epw - 1) / auxl_mma_traits<T>::epw;
     for (int nf = 0; nf < 8; ++nf)
         for (int q = 0; q < 4; ++q) acc[nf][q] = 0.f;
@@ -629,18 +681,7 @@ __device__ __forceinline__ void auxl_mma_tile(const T* X, const T* Y, int M, int
         auxl_stage_store(sA, sB, pre);
         __syncthreads();
         if (wb + 32 < DW) auxl_stage_load<T>(X, Y, M, N, D, DW, r0, c0, wb + 32, vec, pre);
-        const int steps = DW - wb < 32 ? DW - wb : 32;
-        for (int ks = 0; ks < steps; ks += 8)
-        {
-            const unsigned* ra = sA[warp * 16 + g] + ks + t;
-            const unsigned* rb = sA[warp * 16 + g + 8] + ks + t;
-            const unsigned a0 = ra[0], a1 = rb[0], a2 = ra[4], a3 = rb[4];
-            for (int nf = 0; nf < 8; ++nf)
-            {
-                const unsigned* bp = sB[nf * 8 + g] + ks + t;
-                auxl_mma_traits<T>::mma(acc[nf], a0, a1, a2, a3, bp[0], bp[4]);
-            }
-        }
+        auxl_warp_mma<T, AUXL_KW>(sA, sB, DW - wb < 32 ? DW - wb : 32, acc);
         __syncthreads();
     }
 }
@@ -766,28 +807,25 @@ __device__ __forceinline__ void auxl_forward_mma(const T* X, const T* Y, const l
 // out[lr][d0 + ·] += f · P[lr][:] · Bᵀ for the warp's 16 rows: P [64 rows][64 k] staged in sP, the k x 64 chunk
 // of the other matrix staged transposed in sT ([d][k]); accumulated in fp32, one atomic per element.
 template <typename T, int PW>
-__device__ __forceinline__ void auxl_mma_scatter(unsigned (*sP)[PW], unsigned (*sT)[PW], float* out, int o0, int rowsOut, int d0, int D, float f)
+__device__ __forceinline__ void auxl_mma_scatter(unsigned (*sP)[PW], unsigned (*sT)[PW], float* out, int o0, int rowsOut, int d0, int D, float f, bool pairs)
 {
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, g = lane >> 2, t = lane & 3;
     float o[8][4];
     for (int nf = 0; nf < 8; ++nf)
         for (int q = 0; q < 4; ++q) o[nf][q] = 0.f;
-    for (int ks = 0; ks < 64 / auxl_mma_traits<T>::epw; ks += 8)
-    {
-        const unsigned* ra = sP[warp * 16 + g] + ks + t;
-        const unsigned* rb = sP[warp * 16 + g + 8] + ks + t;
-        const unsigned a0 = ra[0], a1 = rb[0], a2 = ra[4], a3 = rb[4];
-        for (int nf = 0; nf < 8; ++nf)
-        {
-            const unsigned* bp = sT[nf * 8 + g] + ks + t;
-            auxl_mma_traits<T>::mma(o[nf], a0, a1, a2, a3, bp[0], bp[4]);
-        }
-    }
+    auxl_warp_mma<T, PW>(sP, sT, 64 / auxl_mma_traits<T>::epw, o);
     for (int nf = 0; nf < 8; ++nf)
-        for (int q = 0; q < 4; ++q)
+        for (int h = 0; h < 2; ++h)
         {
-            const int r = o0 + warp * 16 + g + 8 * (q >> 1), d = d0 + nf * 8 + 2 * t + (q & 1);
-            if (r < rowsOut && d < D) atomicAdd(out + (long long)r * D + d, f * o[nf][q]);
+            const int r = o0 + warp * 16 + g + 8 * h, d = d0 + nf * 8 + 2 * t;
+            if (r >= rowsOut || d >= D) continue;
+            float* p = out + (long long)r * D + d;
+            if (pairs) auxl_red2(p, f * o[nf][2 * h], f * o[nf][2 * h + 1]);
+            else
+            {
+                atomicAdd(p, f * o[nf][2 * h]);
+                if (d + 1 < D) atomicAdd(p + 1, f * o[nf][2 * h + 1]);
+            }
         }
 }
 
@@ -880,11 +918,13 @@ __device__ __forceinline__ void auxl_backward_mma(const T* X, const T* Y, const 
     __syncthreads();
 
     const float f = scale * factor;
+    // Vector reductions need even D and 8-byte aligned gradient buffers.
+    const bool pairs = (D & 1) == 0 && (((unsigned long long)dX | (unsigned long long)dY) & 7ull) == 0;
     for (int d0 = 0; d0 < D; d0 += 64)
     {
         auxl_stage_transposed<T, PW>(Y, N, D, c0, d0, sT);
         __syncthreads();
-        auxl_mma_scatter<T, PW>(sP, sT, dX, r0, M, d0, D, f);
+        auxl_mma_scatter<T, PW>(sP, sT, dX, r0, M, d0, D, f, pairs);
         __syncthreads();
     }
 
@@ -898,7 +938,7 @@ __device__ __forceinline__ void auxl_backward_mma(const T* X, const T* Y, const 
     {
         auxl_stage_transposed<T, PW>(X, M, D, r0, d0, sT);
         __syncthreads();
-        auxl_mma_scatter<T, PW>(sP, sT, dY, c0, N, d0, D, f);
+        auxl_mma_scatter<T, PW>(sP, sT, dY, c0, N, d0, D, f, pairs);
         __syncthreads();
     }
 
