@@ -31,7 +31,11 @@ internal static class DriverMode
         report.Note($"driver-only: NVRTC {Nvrtc.TryVersion(out _)}, compute capability {CudaDriver.Attribute(0, CudaDriver.AttributeComputeCapabilityMajor)}.{CudaDriver.Attribute(0, CudaDriver.AttributeComputeCapabilityMinor)}, {FusedRuntime.Multiprocessors(0)} SMs");
         if (referenceDirectory is not null && File.Exists(Path.Combine(referenceDirectory, "manifest.json")))
         {
+            // float32 cases with TF32 tensor cores (default) and with exact FMA tiles; bfloat16 cases run once.
             CompareWithReference(report, referenceDirectory);
+            FusedKernels.AllowTf32 = false;
+            CompareWithReference(report, referenceDirectory, float32Only: true);
+            FusedKernels.AllowTf32 = true;
         }
         else
         {
@@ -45,6 +49,12 @@ internal static class DriverMode
                 foreach (var batch in sizes)
                 {
                     Time(report, kind, element, batch, depth);
+                    if (element == FusedElement.Float32)
+                    {
+                        FusedKernels.AllowTf32 = false;
+                        Time(report, kind, element, batch, depth);
+                        FusedKernels.AllowTf32 = true;
+                    }
                 }
             }
         }
@@ -56,7 +66,7 @@ internal static class DriverMode
     /// </summary>
     public static void Emulate(Report report, string directory) => CompareWithReference(report, directory, emulate: true);
 
-    private static void CompareWithReference(Report report, string directory, bool emulate = false)
+    private static void CompareWithReference(Report report, string directory, bool emulate = false, bool float32Only = false)
     {
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "manifest.json")));
         foreach (var c in manifest.RootElement.GetProperty("cases").EnumerateArray())
@@ -66,6 +76,11 @@ internal static class DriverMode
             int I(string name) => c.GetProperty(name).GetInt32();
             var kind = S("kind") switch { "itc" => FusedLossKind.ImageText, "supcon" => FusedLossKind.SupCon, _ => FusedLossKind.Sigmoid };
             var element = S("dtype") == "bfloat16" ? FusedElement.BFloat16 : FusedElement.Float32;
+            if (float32Only && element != FusedElement.Float32)
+            {
+                continue;
+            }
+
             var spec = new FusedLossSpec(kind, c.GetProperty("mask_diagonal").GetBoolean(), (float)D("smoothing"), (float)D("row_weight"), (float)D("column_weight"), (float)D("coefficient"));
             var (rows, columns, depth) = (I("M"), I("N"), I("D"));
             var x = Npy.ReadFloats(Path.Combine(directory, S("x")));
@@ -79,9 +94,13 @@ internal static class DriverMode
             var (ay, ry) = HostMath.Compare(dy, Npy.ReadFloats(Path.Combine(directory, S("dy"))));
             var lossDiff = Math.Abs(loss - D("loss"));
             var scalarRel = Math.Max(Math.Abs(ds - D("dscale")) / Math.Max(1, Math.Abs(D("dscale"))), kind == FusedLossKind.Sigmoid ? Math.Abs(db - D("dbias")) / Math.Max(1, Math.Abs(D("dbias"))) : 0);
-            var tolerance = element == FusedElement.BFloat16 ? 1e-3 : 1e-4;
+            // Inputs are exact in the element type, the reference is fp64. Tensor cores: bf16 rounds dS to bf16 for
+            // the backward products (2^-9), TF32 rounds the float inputs and dS (2^-11); FMA tiles are exact fp32.
+            var tensorCores = !emulate && FusedRuntime.UsesTensorCores(0, element);
+            var tolerance = !tensorCores ? (element == FusedElement.BFloat16 ? 1e-3 : 1e-4) : element == FusedElement.BFloat16 ? 1e-2 : 5e-3;
+            var path = emulate ? "emulator" : tensorCores ? (element == FusedElement.BFloat16 ? "mma bf16" : "mma TF32") : "FMA fp32";
             var pass = lossDiff <= tolerance * Math.Max(1, Math.Abs(D("loss"))) && Math.Max(rx, ry) <= tolerance && scalarRel <= tolerance;
-            report.Checks.Add(new CheckRow(emulate ? "emulator" : "driver", S("kind"), S("name"), S("dtype"), rows, depth, "reference.py (torch fp64)", lossDiff, Math.Max(ax, ay), Math.Max(rx, ry), pass, $"ds/db rel {scalarRel:E1}"));
+            report.Checks.Add(new CheckRow(emulate ? "emulator" : "driver", S("kind"), S("name"), S("dtype"), rows, depth, "reference.py (torch fp64)", lossDiff, Math.Max(ax, ay), Math.Max(rx, ry), pass, $"{path}, tol {tolerance:G2}, ds/db rel {scalarRel:E1}"));
         }
     }
 
@@ -122,7 +141,8 @@ internal static class DriverMode
             var reps = GpuTimer.Repetitions(batch);
             var forward = GpuTimer.Milliseconds(bufs.Forward, 2, reps);
             var both = GpuTimer.Milliseconds(() => { bufs.Forward(); bufs.Backward(); }, 2, reps);
-            report.Timings.Add(new TimingRow("driver", Name(kind), "Fused", element == FusedElement.BFloat16 ? "bfloat16" : "float32", batch, depth, reps, forward, both, "kernels only (no autograd)"));
+            var path = FusedRuntime.UsesTensorCores(0, element) ? (element == FusedElement.BFloat16 ? "mma bf16" : "mma TF32") : "FMA fp32";
+            report.Timings.Add(new TimingRow("driver", Name(kind), "Fused", element == FusedElement.BFloat16 ? "bfloat16" : "float32", batch, depth, reps, forward, both, $"kernels only (no autograd), {path}"));
         }
         catch (Exception e)
         {

@@ -42,11 +42,14 @@ internal static class TorchMode
             return;
         }
 
-        report.Note($"torch mode: libtorch via TorchSharp {typeof(torch).Assembly.GetName().Version}, NVRTC {Nvrtc.TryVersion(out _)}");
+        report.Note($"torch mode: libtorch via TorchSharp {typeof(torch).Assembly.GetName().Version}, NVRTC {Nvrtc.TryVersion(out _)}, tensor cores: float32 {FusedRuntime.UsesTensorCores(0, FusedElement.Float32)} (TF32), bfloat16 {FusedRuntime.UsesTensorCores(0, FusedElement.BFloat16)}");
+        // float32 twice: TF32 tensor cores (the default) and exact fp32 FMA tiles (AllowTf32 = false).
+        var variants = new[] { (ScalarType.Float32, true), (ScalarType.Float32, false), (ScalarType.BFloat16, true), (ScalarType.Float16, true) };
         foreach (var batch in new[] { 1, 37, 70, 1000 })
         {
-            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+            foreach (var (dtype, tf32) in variants)
             {
+                FusedKernels.AllowTf32 = tf32;
                 foreach (var labelled in new[] { false, true })
                 {
                     Check(report, "ITC", batch, 64, dtype, labelled, device);
@@ -56,6 +59,8 @@ internal static class TorchMode
                 Check(report, "SupCon", batch, 64, dtype, true, device);
             }
         }
+
+        FusedKernels.AllowTf32 = true;
 
         foreach (var batch in new[] { 37, 1000 })
         {
@@ -73,8 +78,14 @@ internal static class TorchMode
                         continue;
                     }
 
-                    Time(report, loss, implementation, batch, depth, device);
+                    Time(report, loss, implementation, batch, depth, device, ScalarType.Float32, "TF32");
                 }
+
+                FusedKernels.AllowTf32 = false;
+                Time(report, loss, ContrastiveImplementation.Fused, batch, depth, device, ScalarType.Float32, "exact fp32 (TF32 off)");
+                FusedKernels.AllowTf32 = true;
+                Time(report, loss, ContrastiveImplementation.Fused, batch, depth, device, ScalarType.BFloat16, "bf16");
+                Time(report, loss, ContrastiveImplementation.Dense, batch, depth, device, ScalarType.BFloat16, "bf16 (upcast to fp32)");
             }
         }
     }
@@ -149,19 +160,34 @@ internal static class TorchMode
                 var gradScale = Math.Max(reference.GradImage.abs().max().item<double>(), reference.GradText.abs().max().item<double>());
                 var rel = gradDiff / Math.Max(gradScale, 1e-30);
                 var lossDiff = Math.Abs(fused.Loss - reference.Loss);
-                // bf16 results are rounded to bf16 by both paths (8 bits of mantissa).
-                var tolerance = dtype == ScalarType.BFloat16 ? 2e-2 : 2e-4;
+                var tolerance = Tolerance(dtype);
                 var pass = lossDiff <= tolerance * Math.Max(1, Math.Abs(reference.Loss)) && rel <= tolerance;
-                report.Checks.Add(new CheckRow("torch", loss, labelled ? "labels" : "pairs", dtype.ToString(), batch, depth, other.ToString(), lossDiff, gradDiff, rel, pass, $"loss {fused.Loss:G6}"));
+                report.Checks.Add(new CheckRow("torch", loss, CaseName(labelled, dtype), dtype.ToString(), batch, depth, other.ToString(), lossDiff, gradDiff, rel, pass, $"loss {fused.Loss:G6}, tol {tolerance:G2}"));
             }
         }
         catch (Exception e)
         {
-            report.Checks.Add(new CheckRow("torch", loss, labelled ? "labels" : "pairs", dtype.ToString(), batch, depth, "-", double.NaN, double.NaN, double.NaN, false, "exception: " + e.Message));
+            report.Checks.Add(new CheckRow("torch", loss, CaseName(labelled, dtype), dtype.ToString(), batch, depth, "-", double.NaN, double.NaN, double.NaN, false, "exception: " + e.Message));
         }
     }
 
-    /// <summary>The bf16 kernels read bf16 directly (the losses upcast first): compare with Dense on the same values in fp32.</summary>
+    /// <summary>
+    /// Relative tolerance of Fused against Dense/Chunked: 16-bit results are rounded to 16 bits by both paths
+    /// (bf16: 8 mantissa bits; the fused backward also rounds dS to the input type for the tensor-core product);
+    /// TF32 products carry 11 bits (unit round-off 2^-11 ≈ 4.9e-4, a few ulps through exp and the sums); exact fp32
+    /// agrees to float rounding.
+    /// </summary>
+    private static double Tolerance(ScalarType dtype) => dtype switch
+    {
+        ScalarType.BFloat16 => 2e-2,
+        ScalarType.Float16 => 5e-3,
+        _ => FusedKernels.AllowTf32 && FusedRuntime.UsesTensorCores(0, FusedElement.Float32) ? 5e-3 : 2e-4,
+    };
+
+    private static string CaseName(bool labelled, ScalarType dtype) =>
+        (labelled ? "labels" : "pairs") + (dtype == ScalarType.Float32 ? (FusedKernels.AllowTf32 ? " TF32" : " exact") : string.Empty);
+
+    /// <summary>The bf16 kernels called directly on bf16 features: compare with Dense on the same values in fp32.</summary>
     private static void DirectBFloat16(Report report, int batch, int depth, Device device)
     {
         using var scope = NewDisposeScope();
@@ -191,14 +217,14 @@ internal static class TorchMode
         }
     }
 
-    private static void Time(Report report, string loss, ContrastiveImplementation implementation, int batch, int depth, Device device)
+    private static void Time(Report report, string loss, ContrastiveImplementation implementation, int batch, int depth, Device device, ScalarType dtype, string variant)
     {
         using var scope = NewDisposeScope();
         try
         {
             using var generator = new Generator((ulong)3);
-            var image = randn(new long[] { batch, depth }, generator: generator).to(device).requires_grad_(true);
-            var text = randn(new long[] { batch, depth }, generator: generator).to(device).requires_grad_(true);
+            var image = randn(new long[] { batch, depth }, generator: generator).to(device).to_type(dtype).requires_grad_(true);
+            var text = randn(new long[] { batch, depth }, generator: generator).to(device).to_type(dtype).requires_grad_(true);
             var labels = randint(0, Math.Max(2, batch / 8), new long[] { batch }, dtype: ScalarType.Int64, generator: generator).to(device);
             Action forward = () =>
             {
@@ -213,7 +239,7 @@ internal static class TorchMode
             var reps = GpuTimer.Repetitions(batch);
             var f = GpuTimer.Milliseconds(forward, 2, reps);
             var fb = GpuTimer.Milliseconds(both, 2, reps);
-            report.Timings.Add(new TimingRow("torch", loss, implementation.ToString(), "Float32", batch, depth, reps, f, fb, loss == "SupCon" ? "features [B, 2, D]" : "pairs"));
+            report.Timings.Add(new TimingRow("torch", loss, implementation.ToString(), dtype.ToString(), batch, depth, reps, f, fb, (loss == "SupCon" ? "features [B, 2, D]" : "pairs") + (implementation == ContrastiveImplementation.Fused || dtype != ScalarType.Float32 ? ", " + variant : string.Empty)));
         }
         catch (Exception e)
         {

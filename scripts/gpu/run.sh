@@ -39,7 +39,8 @@ head -20 "$OUT/unresolved_symbols.txt"
 if [ "$UNRESOLVED" -gt 0 ]; then MODE=driver-only; fi
 
 # 2. PyTorch references and timings
-$PY "$HERE/reference.py" "$OUT/python" --sizes "$SIZES" || echo "reference.py failed (rc=$?)"
+# REFERENCE_ARGS=--skip-timing keeps only the reference outputs (a quick kernel-only run).
+$PY "$HERE/reference.py" "$OUT/python" --sizes "$SIZES" ${REFERENCE_ARGS:-} || echo "reference.py failed (rc=$?)"
 
 # 3. The app
 if [ "$MODE" = full ]; then

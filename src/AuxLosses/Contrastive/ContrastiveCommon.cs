@@ -74,6 +74,14 @@ internal static class ContrastiveCommon
         return (classes, counts!.index_select(0, inverse!.reshape(-1)).to_type(dtype));
     }
 
+    /// <summary>
+    /// The features the fused kernels read: bfloat16/float16 inputs go back to their own dtype after the float32
+    /// normalisation (the kernels take 16-bit operands straight into tensor cores and accumulate in fp32, and their
+    /// gradients return in that dtype), every other dtype as prepared.
+    /// </summary>
+    public static Tensor FusedInput(Tensor prepared, ScalarType inputDtype) =>
+        inputDtype is ScalarType.BFloat16 or ScalarType.Float16 ? prepared.to_type(inputDtype) : prepared;
+
     /// <summary>Resolves Auto and Fused to the implementation that actually runs (float32 features assumed).</summary>
     public static ContrastiveImplementation Resolve(ContrastiveImplementation requested, long batch, Device device) =>
         Resolve(requested, batch, device, ScalarType.Float32);

@@ -133,7 +133,7 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
         {
             ContrastiveImplementation.Dense => Dense(x, y, scale, classes, counts, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
-            ContrastiveImplementation.Fused => FusedContrastiveFunction.ImageText(x, y, scale, classes, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
+            ContrastiveImplementation.Fused => FusedContrastiveFunction.ImageText(ContrastiveCommon.FusedInput(x, image.dtype), ContrastiveCommon.FusedInput(y, image.dtype), scale, classes, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
             _ => ChunkedSoftmaxContrastive.Loss(x, y, scale, classes, counts, Options.ChunkSize, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
         };
         return scope.MoveToOuter(loss.to_type(image.dtype));

@@ -121,7 +121,7 @@ public sealed class SigmoidContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
         {
             ContrastiveImplementation.Dense => Dense(x, y, scale, bias, classes),
-            ContrastiveImplementation.Fused => FusedContrastiveFunction.Sigmoid(x, y, scale, bias, classes),
+            ContrastiveImplementation.Fused => FusedContrastiveFunction.Sigmoid(ContrastiveCommon.FusedInput(x, image.dtype), ContrastiveCommon.FusedInput(y, image.dtype), scale, bias, classes),
             _ => ChunkedSigmoidContrastive.Loss(x, y, scale, bias, classes, Options.ChunkSize),
         };
         return scope.MoveToOuter(loss.to_type(image.dtype));

@@ -147,7 +147,7 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
         {
             // Fused CUDA kernel: same loss without materialising the anchors × contrast logits.
             var inverseTemperature = tensor(1.0 / temperature, dtype: ScalarType.Float32, device: features.device);
-            var fused = FusedContrastiveFunction.SupCon(anchors, contrast, inverseTemperature, anchorLabels, contrastLabels, scale);
+            var fused = FusedContrastiveFunction.SupCon(ContrastiveCommon.FusedInput(anchors, features.dtype), ContrastiveCommon.FusedInput(contrast, features.dtype), inverseTemperature, anchorLabels, contrastLabels, scale);
             return scope.MoveToOuter(fused.to(features.dtype));
         }
 

@@ -24,12 +24,52 @@ public sealed class FusedKernelPackagingTests
             source.Should().MatchRegex($@"extern ""C"" __global__ void (__launch_bounds__\(AUXL_THREADS\) )?{stem}##NAME\(", $"{stem} is looked up by name");
         }
 
-        foreach (var define in FusedKernelSource.Defines(FusedElement.BFloat16))
+        foreach (var define in FusedKernelSource.Defines(FusedElement.BFloat16, tensorCores: true))
         {
             source.Should().Contain("#ifndef " + define.Split('=')[0], because: "every injected constant has a default in the source");
         }
 
-        FusedKernelSource.Defines(FusedElement.Float32).Should().Contain($"AUXL_TILE={FusedKernelSource.Tile}");
+        FusedKernelSource.Defines(FusedElement.Float32, tensorCores: false).Should().Contain($"AUXL_TILE={FusedKernelSource.Tile}").And.Contain("AUXL_MMA=0");
+        FusedKernelSource.Defines(FusedElement.Float16, tensorCores: true).Should().Contain("AUXL_MMA=1").And.Contain("AUXL_ELEMENT=auxl_f16");
+        source.Should().Contain("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32")
+            .And.Contain("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32")
+            .And.Contain("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32");
+        source.Should().Contain("#define AUXL_THREADS 128", because: "the tensor-core blocks are TensorCoreThreadsPerBlock threads");
+        FusedKernelSource.TensorCoreThreadsPerBlock.Should().Be(128);
+    }
+
+    [Theory]
+    [InlineData("Float32", 90, true, true)]
+    [InlineData("Float32", 90, false, false)]
+    [InlineData("BFloat16", 90, false, true)]
+    [InlineData("Float16", 80, false, true)]
+    [InlineData("BFloat16", 75, true, false)]
+    [InlineData("Float32", 70, true, false)]
+    public void Tensor_cores_need_sm80_and_for_float32_tf32(string element, int arch, bool allowTf32, bool expected)
+    {
+        FusedKernelSource.UsesTensorCores(Enum.Parse<FusedElement>(element), arch, allowTf32).Should().Be(expected);
+        FusedKernelSource.Threads(expected).Should().Be(expected ? 128 : 256);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("1", true)]
+    [InlineData("", true)]
+    [InlineData("0", false)]
+    [InlineData(" FALSE ", false)]
+    [InlineData("off", false)]
+    [InlineData("no", false)]
+    public void The_tf32_environment_switch_turns_off_only_on_explicit_values(string? value, bool expected) =>
+        FusedRuntime.ReadTf32Setting(value).Should().Be(expected);
+
+    [Fact]
+    public void Fused_inputs_keep_16_bit_dtypes_and_leave_others_as_prepared()
+    {
+        using var scope = NewDisposeScope();
+        var prepared = randn(3, 4);
+        ContrastiveCommon.FusedInput(prepared, ScalarType.BFloat16).dtype.Should().Be(ScalarType.BFloat16);
+        ContrastiveCommon.FusedInput(prepared, ScalarType.Float16).dtype.Should().Be(ScalarType.Float16);
+        ContrastiveCommon.FusedInput(prepared, ScalarType.Float32).Should().BeSameAs(prepared);
     }
 
     [Fact]
@@ -80,7 +120,7 @@ public sealed class FusedKernelPackagingTests
             var shim = Path.Combine(dir.FullName, "shim.h");
             File.WriteAllText(cu, FusedKernelSource.Source);
             File.WriteAllText(shim, Shim);
-            foreach (var element in new[] { FusedElement.Float32, FusedElement.BFloat16, FusedElement.Float16 })
+            foreach (var (element, tensorCores) in new[] { FusedElement.Float32, FusedElement.BFloat16, FusedElement.Float16 }.SelectMany(e => new[] { (e, false), (e, true) }))
             {
                 var psi = new ProcessStartInfo(gxx) { RedirectStandardError = true, RedirectStandardOutput = true };
                 foreach (var a in new[] { "-std=c++14", "-fsyntax-only", "-include", shim, "-x", "c++", cu })
@@ -88,7 +128,7 @@ public sealed class FusedKernelPackagingTests
                     psi.ArgumentList.Add(a);
                 }
 
-                foreach (var define in FusedKernelSource.Defines(element))
+                foreach (var define in FusedKernelSource.Defines(element, tensorCores))
                 {
                     psi.ArgumentList.Add("-D" + define);
                 }
@@ -96,7 +136,7 @@ public sealed class FusedKernelPackagingTests
                 using var process = Process.Start(psi)!;
                 var errors = process.StandardError.ReadToEnd();
                 process.WaitForExit();
-                process.ExitCode.Should().Be(0, errors);
+                process.ExitCode.Should().Be(0, $"{element}, tensor cores {tensorCores}: {errors}");
             }
         }
         finally
@@ -114,6 +154,7 @@ public sealed class FusedKernelPackagingTests
         #define __shared__ static
         #define __launch_bounds__(x)
         #define asm(...) (void)0
+        #define auxl_asm_volatile(...) (void)0
         struct auxl_dim3 { unsigned x, y, z; };
         static auxl_dim3 threadIdx, blockIdx, gridDim, blockDim;
         inline void __syncthreads() {}

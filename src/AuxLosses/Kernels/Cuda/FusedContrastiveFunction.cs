@@ -10,7 +10,8 @@ namespace AuxLosses.Internal;
 /// Autograd function over the fused CUDA kernels (FusedContrastive.cu): forward saves only the inputs and O(M + N)
 /// statistics, backward recomputes every logits tile. Same math as <see cref="ChunkedSoftmaxContrastive"/> (ITC),
 /// <see cref="ChunkedSigmoidContrastive"/> (SigLIP) and <see cref="SupConMath.Khosla"/> (SupCon, diagonal masked).
-/// Inputs are float32, bfloat16 or float16 CUDA tensors; the loss comes back in float32, gradients in the input
+/// Inputs are float32, bfloat16 or float16 CUDA tensors (16-bit ones go to tensor cores as they are, float32 ones as
+/// TF32 unless <see cref="FusedKernels.AllowTf32"/> is off); the loss comes back in float32, gradients in the input
 /// dtype. Gradients are accumulated with atomics, so they are reproducible only up to float rounding.
 /// </summary>
 internal sealed class FusedContrastiveFunction : autograd.SingleTensorFunction<FusedContrastiveFunction>

@@ -8,6 +8,13 @@ namespace AuxLosses.Internal;
 /// fp64 loss reduction, and the same per-tile recompute backward. It runs the kernels' logic without a GPU; only
 /// the order of float additions inside a tile differs (threads vs. loops).
 /// </summary>
+/// <remarks>
+/// It models the math of both kernel paths with exact fp32 products and fp32 accumulation, i.e. the FMA path
+/// (AUXL_MMA=0). The tensor-core path (AUXL_MMA=1) uses the same 64 × 64 tiles, masks, merges and layouts, but
+/// rounds its operands to TF32 (float inputs) or keeps them in BF16/F16, rounds dS to that operand type for the
+/// backward products, applies dS's common factor (g/M, or SupCon's c·g/A) after them, and merges column statistics
+/// per warp before merging the four warps: none of that rounding is emulated here (the GPU check measures it).
+/// </remarks>
 internal static class FusedKernelEmulator
 {
     private const int Tile = FusedKernelSource.Tile;

@@ -39,8 +39,14 @@ internal static class FusedKernelSource
     /// <summary>Threads per tile edge: a block is TilePerDimension² threads, each owning (Tile/TilePerDimension)² logits.</summary>
     public const int ThreadsPerDimension = 16;
 
-    /// <summary>Threads per block.</summary>
+    /// <summary>Threads per block of the scalar FMA path.</summary>
     public const int ThreadsPerBlock = ThreadsPerDimension * ThreadsPerDimension;
+
+    /// <summary>Threads per block of the tensor-core path: four warps, each owning 16 rows × 64 columns of a tile.</summary>
+    public const int TensorCoreThreadsPerBlock = 128;
+
+    /// <summary>Lowest compute capability (major·10 + minor) with the mma.sync shapes the tensor-core path uses.</summary>
+    public const int TensorCoreMinimumArchitecture = 80;
 
     /// <summary>Manifest name of the embedded source.</summary>
     public const string ResourceName = "AuxLosses.Kernels.Cuda.FusedContrastive.cu";
@@ -61,8 +67,8 @@ internal static class FusedKernelSource
         _ => "siglip",
     };
 
-    /// <summary>The -D definitions for <paramref name="element"/> (without the -D).</summary>
-    public static string[] Defines(FusedElement element) => new[]
+    /// <summary>The -D definitions for <paramref name="element"/> (without the -D); <paramref name="tensorCores"/> selects the mma.sync path.</summary>
+    public static string[] Defines(FusedElement element, bool tensorCores) => new[]
     {
         $"AUXL_TILE={Tile}",
         $"AUXL_TK={TileDepth}",
@@ -73,7 +79,19 @@ internal static class FusedKernelSource
             FusedElement.Float16 => "auxl_f16",
             _ => "float",
         },
+        "AUXL_MMA=" + (tensorCores ? "1" : "0"),
     };
+
+    /// <summary>Threads per block of every kernel in a module compiled with <paramref name="tensorCores"/>.</summary>
+    public static int Threads(bool tensorCores) => tensorCores ? TensorCoreThreadsPerBlock : ThreadsPerBlock;
+
+    /// <summary>
+    /// Whether the module for <paramref name="element"/> on compute capability <paramref name="arch"/> uses tensor
+    /// cores: 16-bit inputs always do on sm_80+ (their products are exact in fp32); float inputs do only when TF32
+    /// is allowed (<paramref name="allowTf32"/>), as with <c>torch.backends.cuda.matmul.allow_tf32</c>.
+    /// </summary>
+    public static bool UsesTensorCores(FusedElement element, int arch, bool allowTf32) =>
+        arch >= TensorCoreMinimumArchitecture && (element != FusedElement.Float32 || allowTf32);
 
     /// <summary>Blocks along one edge of an <paramref name="extent"/>-long dimension.</summary>
     public static int Blocks(int extent) => (extent + Tile - 1) / Tile;

@@ -17,9 +17,29 @@ namespace AuxLosses;
 /// implementation and say why once through <see cref="System.Diagnostics.Trace"/>. Set <c>AUXLOSSES_NVRTC</c> or
 /// <c>AUXLOSSES_LIBCUDA</c> to a library path when the default search (loader names, LD_LIBRARY_PATH, CUDA_HOME,
 /// /usr/local/cuda, pip's nvidia/*/lib) does not find them.
+/// <para>
+/// On compute capability 8.0 and newer the tile products run on tensor cores (PTX <c>mma.sync</c>, fp32
+/// accumulators): bfloat16 and float16 features are read as they are (exact products), float32 features are
+/// rounded to TF32 (10-bit mantissa) unless <see cref="AllowTf32"/> is false. Older GPUs, and float32 with TF32
+/// off, use exact fp32 FMA tiles. The softmax/LSE statistics are fp32 on every path.
+/// </para>
 /// </remarks>
 public static class FusedKernels
 {
+    /// <summary>
+    /// Whether float32 features may use TF32 tensor-core products in the fused kernels (default
+    /// <see langword="true"/>, like <c>torch.backends.cuda.matmul.allow_tf32 = True</c>: logits carry about 1e-3
+    /// relative error). Set it to <see langword="false"/>, or start the process with
+    /// <c>AUXLOSSES_FUSED_TF32=0</c>, for exact fp32 products (scalar FMA tiles, about 3× slower). The switch is
+    /// process-wide and applies from the next evaluation; bfloat16/float16 features always use tensor cores on
+    /// sm_80+ because their products are exact in fp32.
+    /// </summary>
+    public static bool AllowTf32
+    {
+        get => FusedRuntime.AllowTf32;
+        set => FusedRuntime.AllowTf32 = value;
+    }
+
     /// <summary>
     /// Whether the fused kernels can run on <paramref name="device"/>; when not, <paramref name="reason"/> says why
     /// (not a CUDA device, libcuda or NVRTC missing, or the kernels failed to compile). The check compiles the

@@ -24,9 +24,29 @@ internal readonly record struct FusedForwardBuffers(IntPtr X, IntPtr Y, IntPtr R
 internal static class FusedRuntime
 {
     private static readonly object Gate = new();
-    private static readonly Dictionary<(FusedElement Element, int Arch), IntPtr> Modules = new();
+    private static readonly Dictionary<(FusedElement Element, int Arch, bool TensorCores), IntPtr> Modules = new();
     private static readonly Dictionary<(IntPtr Module, string Name), IntPtr> Functions = new();
     private static readonly Dictionary<int, string?> DeviceProblems = new();
+    private static volatile bool allowTf32 = ReadTf32Setting(Environment.GetEnvironmentVariable("AUXLOSSES_FUSED_TF32"));
+
+    /// <summary>
+    /// Whether float32 inputs use TF32 tensor-core products (default true; <c>AUXLOSSES_FUSED_TF32=0</c> starts the
+    /// process with false). Read at every launch, so a change applies to the next evaluation.
+    /// </summary>
+    public static bool AllowTf32
+    {
+        get => allowTf32;
+        set => allowTf32 = value;
+    }
+
+    /// <summary>The environment switch: "0", "false", "off" or "no" (any case) disable TF32; anything else keeps it.</summary>
+    internal static bool ReadTf32Setting(string? value) =>
+        value is null || !(value.Trim() is "0" || value.Trim().Equals("false", StringComparison.OrdinalIgnoreCase)
+            || value.Trim().Equals("off", StringComparison.OrdinalIgnoreCase) || value.Trim().Equals("no", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether launches for <paramref name="element"/> on device <paramref name="ordinal"/> use tensor cores now.</summary>
+    public static bool UsesTensorCores(int ordinal, FusedElement element) =>
+        FusedKernelSource.UsesTensorCores(element, Architecture(ordinal), AllowTf32);
 
     /// <summary>
     /// Whether device <paramref name="ordinal"/> can run the kernels: libcuda and NVRTC load, the float32 module
@@ -45,7 +65,7 @@ internal static class FusedRuntime
                     {
                         foreach (var stem in FusedKernelSource.EntryPointStems)
                         {
-                            Function(ordinal, FusedElement.Float32, stem + FusedKernelSource.Suffix(kind));
+                            Function(ordinal, FusedElement.Float32, UsesTensorCores(ordinal, FusedElement.Float32), stem + FusedKernelSource.Suffix(kind));
                         }
                     }
 
@@ -78,24 +98,27 @@ internal static class FusedRuntime
         CudaDriver.UsePrimaryContext(ordinal);
         var suffix = FusedKernelSource.Suffix(spec.Kind);
         var rowBlocks = FusedKernelSource.Blocks(rows);
+        // One decision per evaluation: all three launches come from the same module.
+        var tensorCores = UsesTensorCores(ordinal, element);
+        var threads = FusedKernelSource.Threads(tensorCores);
         using (var args = new KernelArgs())
         {
             args.Pointer(b.X).Pointer(b.Y).Pointer(b.RowLabels).Pointer(b.ColumnLabels).Int(rows).Int(columns).Int(depth)
                 .Pointer(b.Scale).Pointer(b.Bias).Int(spec.MaskDiagonal ? 1 : 0).Int(splits).Pointer(b.RowPart).Pointer(b.ColumnPart);
-            Launch(Function(ordinal, element, "auxl_forward_" + suffix), (uint)rowBlocks, (uint)splits, FusedKernelSource.ThreadsPerBlock, args);
+            Launch(Function(ordinal, element, tensorCores, "auxl_forward_" + suffix), (uint)rowBlocks, (uint)splits, threads, args);
         }
 
         using (var args = new KernelArgs())
         {
             args.Pointer(b.RowPart).Pointer(b.ColumnPart).Int(rows).Int(columns).Int(splits).Int(rowBlocks).Pointer(b.Stats);
-            var blocks = (Math.Max(rows, columns) + FusedKernelSource.ThreadsPerBlock - 1) / FusedKernelSource.ThreadsPerBlock;
-            Launch(Function(ordinal, element, "auxl_finalize_" + suffix), (uint)blocks, 1, FusedKernelSource.ThreadsPerBlock, args);
+            var blocks = (Math.Max(rows, columns) + threads - 1) / threads;
+            Launch(Function(ordinal, element, tensorCores, "auxl_finalize_" + suffix), (uint)blocks, 1, threads, args);
         }
 
         using (var args = new KernelArgs())
         {
             args.Pointer(b.Stats).Int(rows).Int(columns).Float(spec.Smoothing).Float(spec.RowWeight).Float(spec.ColumnWeight).Float(spec.Coefficient).Pointer(b.Out);
-            Launch(Function(ordinal, element, "auxl_loss_" + suffix), 1, 1, FusedKernelSource.ThreadsPerBlock, args);
+            Launch(Function(ordinal, element, tensorCores, "auxl_loss_" + suffix), 1, 1, threads, args);
         }
     }
 
@@ -111,23 +134,27 @@ internal static class FusedRuntime
             .Pointer(b.Scale).Pointer(b.Bias).Int(spec.MaskDiagonal ? 1 : 0).Pointer(b.Stats).Pointer(b.Out).Pointer(upstream)
             .Float(spec.Smoothing).Float(spec.RowWeight).Float(spec.ColumnWeight).Float(spec.Coefficient)
             .Pointer(dx).Pointer(dy).Pointer(gradScalars);
-        Launch(Function(ordinal, element, "auxl_backward_" + FusedKernelSource.Suffix(spec.Kind)),
-            (uint)FusedKernelSource.Blocks(columns), (uint)FusedKernelSource.Blocks(rows), FusedKernelSource.ThreadsPerBlock, args);
+        var tensorCores = UsesTensorCores(ordinal, element);
+        Launch(Function(ordinal, element, tensorCores, "auxl_backward_" + FusedKernelSource.Suffix(spec.Kind)),
+            (uint)FusedKernelSource.Blocks(columns), (uint)FusedKernelSource.Blocks(rows), FusedKernelSource.Threads(tensorCores), args);
     }
+
+    private static int Architecture(int ordinal) =>
+        (10 * CudaDriver.Attribute(ordinal, CudaDriver.AttributeComputeCapabilityMajor)) + CudaDriver.Attribute(ordinal, CudaDriver.AttributeComputeCapabilityMinor);
 
     private static void Launch(IntPtr function, uint gridX, uint gridY, int threads, KernelArgs args) =>
         CudaDriver.Check(CudaDriver.Get().LaunchKernel(function, gridX, gridY, 1, (uint)threads, 1, 1, 0, IntPtr.Zero, args.Build(), IntPtr.Zero), "cuLaunchKernel");
 
-    private static IntPtr Function(int ordinal, FusedElement element, string name)
+    private static IntPtr Function(int ordinal, FusedElement element, bool tensorCores, string name)
     {
         lock (Gate)
         {
-            var arch = (10 * CudaDriver.Attribute(ordinal, CudaDriver.AttributeComputeCapabilityMajor)) + CudaDriver.Attribute(ordinal, CudaDriver.AttributeComputeCapabilityMinor);
-            if (!Modules.TryGetValue((element, arch), out var module))
+            var arch = Architecture(ordinal);
+            if (!Modules.TryGetValue((element, arch, tensorCores), out var module))
             {
-                var ptx = Nvrtc.CompileToPtx(FusedKernelSource.Source, "FusedContrastive.cu", arch, FusedKernelSource.Defines(element));
+                var ptx = Nvrtc.CompileToPtx(FusedKernelSource.Source, "FusedContrastive.cu", arch, FusedKernelSource.Defines(element, tensorCores));
                 CudaDriver.Check(CudaDriver.Get().ModuleLoadData(out module, ptx), "cuModuleLoadData");
-                Modules[(element, arch)] = module;
+                Modules[(element, arch, tensorCores)] = module;
             }
 
             if (!Functions.TryGetValue((module, name), out var function))
