@@ -3,12 +3,14 @@
 Ports transformers' models/bert/tokenization_bert.py (BasicTokenizer + WordpieceTokenizer) and the part of
 PreTrainedTokenizer.tokenize that splits on special tokens first and lowercases the rest one character at a time.
 Runs on the real vocabulary at /work/shared/data/bert-base-uncased-vocab.txt (never committed); writes only
-tokenization_bert_uncased.json (texts, token strings, ids, decoded text).
+tokenization_bert_uncased.json (texts, token strings, ids, decoded text). Also writes tokenization_roberta_tiny.json:
+a tiny byte-level BPE vocabulary and merges with the ids a port of GPT-2's bpe() gives for a few texts.
 
     cd tests/AuxLosses.Models.Tests/Fixtures && /usr/bin/python3 generate_tokenization.py
 """
 import json
 import os
+import re
 import sys
 import unicodedata
 
@@ -245,7 +247,71 @@ PAIRS = [
 ]
 
 
+# ---- RoBERTa byte-level BPE (GPT-2 encoder.py / transformers tokenization_roberta.py) on a tiny vocabulary ----
+
+def bytes_to_unicode():
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\u00a1"), ord("\u00ac") + 1)) + list(range(ord("\u00ae"), ord("\u00ff") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, [chr(c) for c in cs]))
+
+
+# GPT-2's pattern with \p{L} / \p{N} spelled for the stdlib re (enough for the ASCII-plus-accents test strings).
+GPT2_PAT = re.compile(r"""'s|'t|'re|'ve|'m|'ll|'d| ?[^\W\d_]+| ?\d+| ?(?:[^\s\w]|_)+|\s+(?!\S)|\s+""")
+
+
+def bpe(token, ranks):
+    word = tuple(token)
+    while len(word) > 1:
+        pairs = {(word[i], word[i + 1]) for i in range(len(word) - 1)}
+        best = min(pairs, key=lambda p: ranks.get(p, float("inf")))
+        if best not in ranks:
+            break
+        first, second = best
+        new_word, i = [], 0
+        while i < len(word):
+            if i < len(word) - 1 and word[i] == first and word[i + 1] == second:
+                new_word.append(first + second)
+                i += 2
+            else:
+                new_word.append(word[i])
+                i += 1
+        word = tuple(new_word)
+    return list(word)
+
+
+def roberta_tiny():
+    byte_encoder = bytes_to_unicode()
+    merges = ["h e", "l l", "he ll", "hell o", "\u0120 w", "o r", "\u0120w or", "\u0120wor l", "\u0120worl d",
+              "\u0120 t", "\u0120t h", "\u0120th e", "i n", "\u0120 in", "\u0120in g", "e r", "\u0120 l", "o w",
+              "\u0120l ow", "\u0120low er", "e s", "es t", "! !", "\u00c3 \u00a9", "c a", "ca f", "caf \u00c3\u00a9"]
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for b in range(256):
+        vocab.setdefault(byte_encoder[b], len(vocab))
+    for m in merges:
+        vocab.setdefault(m.replace(" ", ""), len(vocab))
+    vocab["<mask>"] = len(vocab)
+    ranks = {tuple(m.split(" ")): i for i, m in enumerate(merges)}
+    texts = ["hello world", "Hello world!!", "the lower lowest", " leading space", "caf\u00e9 in the world",
+             "tabs\tand  double  spaces", "x's we'll I'm", "numbers 12345 and _under_", ""]
+    cases = []
+    for text in texts:
+        ids = []
+        for piece in GPT2_PAT.findall(text):
+            mapped = "".join(byte_encoder[b] for b in piece.encode("utf-8"))
+            ids.extend(vocab[t] for t in bpe(mapped, ranks))
+        cases.append({"text": text, "ids": ids})
+    return {"vocab": vocab, "merges": ["#version: 0.2"] + merges, "cases": cases}
+
+
 def main():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tokenization_roberta_tiny.json"), "w", encoding="utf-8") as f:
+        json.dump(roberta_tiny(), f, ensure_ascii=True, indent=1)
     if not os.path.exists(VOCAB):
         sys.exit(f"vocabulary not found: {VOCAB}")
     vocab = load_vocab(VOCAB)
