@@ -2,7 +2,7 @@
 """Image-preprocessing parity fixtures for AuxLosses.Models.ImagePreprocessor.
 
 Run with Debian's interpreter (python3-pil 9.4, python3-torchvision 0.14):
-    cd tests/AuxLosses.Models.Tests/Fixtures && /usr/bin/python3 generate_images.py
+    cd tests/AuxLosses.Models.Tests/Fixtures && /usr/bin/python3 generate_images.py [path/to/shared/data/images]
 
 Writes
   images_src/<case>.<ext>          small synthetic inputs (PNG, JPEG, GIF, WebP; EXIF-rotated JPEGs)
@@ -10,6 +10,8 @@ Writes
   images_expected/<case>.decoded.png  PIL's decode of lossy inputs (JPEG, lossy WebP), for the decoder comparison
   images_parity.json               per case: sizes, SHA-256 of the decoded / resized / cropped RGB bytes, the
                                    per-channel mean and std of the normalized tensor and a fixed sample of its values
+  images_shared.json               the same statistics (no pixels) for the real photos in shared/data/images, when
+                                   that folder exists (default: ../shared/data/images beside the repository)
 
 The reference pipeline is the seed papers' one: PIL open -> (EXIF transpose, which plain PIL does not do; the
 C# side honours EXIF by default, so the reference applies ImageOps.exif_transpose) -> convert("RGB") ->
@@ -19,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 
 import numpy as np
 import torch
@@ -181,6 +184,40 @@ def main():
             total += s
             print(f"{s:8d} {d[len(HERE) + 1:]}/{n}")
     print("parity json", os.path.getsize(os.path.join(HERE, "images_parity.json")), "total", total)
+    write_shared(sys.argv[1] if len(sys.argv) > 1 else None)
+
+
+def write_shared(folder=None):
+    """Statistics (never the pixels) of torchvision's output for the project's real photos in ../shared/data/images,
+    so the [SharedDataFact] test can measure parity on real JPEGs (progressive, ICC-tagged) without copying them."""
+    folder = folder or os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "shared", "data", "images"))
+    if not os.path.isdir(folder):
+        print("no shared images at", folder, "- images_shared.json left as is")
+        return
+    tf = transforms.Compose([transforms.Resize(256), transforms.CenterCrop(224), transforms.ToTensor(),
+                             transforms.Normalize(MEAN, STD)])
+    entries = []
+    for i, name in enumerate(sorted(os.listdir(folder))):
+        with open(os.path.join(folder, name), "rb") as f:
+            raw = Image.open(f)
+            raw.load()
+        decoded = ImageOps.exif_transpose(raw).convert("RGB")
+        dec = np.asarray(decoded)
+        cropped = transforms.CenterCrop(224)(transforms.Resize(256)(decoded))
+        t = tf(decoded).numpy()
+        r = rng(1000 + i)
+        ys, xs = r.integers(0, dec.shape[0], SAMPLES * 4), r.integers(0, dec.shape[1], SAMPLES * 4)
+        entries.append({
+            "file": name,
+            "decoded": {"width": decoded.width, "height": decoded.height, "sha256": sha(dec)},
+            "decodedSamples": [[int(y), int(x)] + [int(v) for v in dec[y, x]] for y, x in zip(ys, xs)],
+            "cropped": {"sha256": sha(np.asarray(cropped))},
+            "channelMean": [float(t[c].astype(np.float64).mean()) for c in range(3)],
+            "channelStd": [float(t[c].astype(np.float64).std()) for c in range(3)],
+        })
+    with open(os.path.join(HERE, "images_shared.json"), "w") as f:
+        json.dump({"cases": entries}, f, separators=(",", ":"))
+    print("shared json", os.path.getsize(os.path.join(HERE, "images_shared.json")), "for", len(entries), "images")
 
 
 if __name__ == "__main__":
