@@ -22,6 +22,14 @@ namespace AuxLosses.Models;
 /// Unlike plain PIL, the EXIF orientation is applied by default (<see cref="ImagePreprocessorOptions.ApplyExifOrientation"/>).
 /// Results live on the CPU and belong to the caller's dispose scope. Instances are immutable and thread-safe.
 /// </summary>
+/// <remarks>
+/// Measured against torchvision 0.14 / Pillow 9.4 (tests/AuxLosses.Models.Tests/Fixtures/generate_images.py): identical
+/// bytes after decode, resize (all five filters) and crop, and identical float32 tensors, on PNG (RGB, RGBA, grey,
+/// 16-bit), GIF, WebP (lossless and lossy), baseline, progressive and EXIF-rotated JPEGs, and the project's 8 real
+/// photos. Known difference: transparent pixels of a GIF decode to black here, while PIL's <c>convert("RGB")</c> shows
+/// the palette colour of the transparent index. Alpha of PNG/WebP is dropped as PIL does (stored colour kept, no
+/// compositing); ICC profiles are ignored on both sides.
+/// </remarks>
 public sealed class ImagePreprocessor
 {
     private readonly float[] _mean;

@@ -7,7 +7,9 @@ namespace AuxLosses.Models.Internal;
 /// <summary>
 /// Decodes JPEG, PNG, WebP, GIF (first frame) and BMP bytes with Skia into 8-bit RGB, matching PIL's
 /// <c>Image.open(...).convert("RGB")</c>: no colour management (ICC profiles are ignored, as PIL does), alpha dropped
-/// from unpremultiplied pixels (the stored colour survives even where alpha is 0), grey replicated to R = G = B.
+/// from unpremultiplied pixels (the stored colour survives even where alpha is 0), grey replicated to R = G = B,
+/// 16-bit samples truncated to their high byte. Unlike PIL, a GIF's transparent index decodes to black (Skia does not
+/// expose the palette colour behind it).
 /// Every failure becomes an <see cref="ImageDecodeException"/> naming the source; native code only ever sees a
 /// buffer of the size Skia asked for.
 /// </summary>
