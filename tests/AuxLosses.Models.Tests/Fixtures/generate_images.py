@@ -21,7 +21,9 @@ import hashlib
 import io
 import json
 import os
+import struct
 import sys
+import zlib
 
 import numpy as np
 import torch
@@ -76,6 +78,18 @@ def photo_like(w, h, seed):
     return img.clip(0, 255).round().astype(np.uint8)
 
 
+def png16(arr):
+    """A minimal 16-bit-per-channel RGB PNG (no filters) from an (h, w, 3) big-endian uint16 array."""
+    h, w, _ = arr.shape
+    raw = b"".join(b"\x00" + arr[y].tobytes() for y in range(h))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
 def exif_with_orientation(orientation):
     exif = Image.Exif()
     exif[0x0112] = orientation
@@ -112,6 +126,11 @@ def make_inputs():
     rgba[..., 3] = np.tile((np.arange(320) * 255 // 319).astype(np.uint8), (240, 1))
     rgba[:40, :, 3] = 0
     save("rgba_320x240", Image.fromarray(rgba, "RGBA"), "png")
+    # 16-bit RGB PNG (PIL cannot write one): PIL's convert("RGB") keeps the high byte.
+    deep = rng(13).integers(0, 65536, size=(48, 64, 3)).astype(">u2")
+    with open(os.path.join(SRC, "deep16_64x48.png"), "wb") as f:
+        f.write(png16(deep))
+    cases.append(("deep16_64x48", "deep16_64x48.png", False, "bilinear", False))
     # Grayscale and palette inputs.
     save("gray_300x300", Image.fromarray(gradient(300, 300)[..., 2]), "png")
     pal = Image.fromarray(block_noise(260, 200, 5, 5, 4)).quantize(colors=32, dither=Image.Dither.NONE)
