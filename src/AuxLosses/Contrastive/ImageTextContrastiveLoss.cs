@@ -132,25 +132,78 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var (classes, counts) = ContrastiveCommon.Classes(labels, x.shape[0], x.device, x.dtype);
         var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
         {
-            ContrastiveImplementation.Dense => Dense(x, y, scale, classes, counts, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
+            ContrastiveImplementation.Dense => Dense(x, y, scale, classes, counts, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight, distinctClasses: labels is null),
             ContrastiveImplementation.Fused => FusedContrastiveFunction.ImageText(x, y, scale, classes, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
             _ => ChunkedSoftmaxContrastive.Loss(x, y, scale, classes, counts, Options.ChunkSize, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
         };
         return scope.MoveToOuter(loss.to_type(image.dtype));
     }
 
-    /// <summary>The loss on a materialised S; <paramref name="counts"/>[i] = #{j : class_j = class_i}.</summary>
-    internal static Tensor Dense(Tensor x, Tensor y, Tensor scale, Tensor classes, Tensor counts, double smoothing, double imageToText, double textToImage)
+    /// <summary>
+    /// The loss on a materialised S; <paramref name="counts"/>[i] = #{j : class_j = class_i}. With
+    /// <paramref name="distinctClasses"/> the caller promises every sample is its own class (no labels), which skips
+    /// the class grouping.
+    /// </summary>
+    /// <remarks>
+    /// Q = (1 − ε)·pos/n + ε/B has rows and columns summing to 1 (same-class pairs have equal counts), so
+    /// −Σ_j Q_ij log softmax_j(S)_ij = LSE_j(S_ij) − Σ_j Q_ij S_ij, and likewise over columns. The Q-weighted sums are
+    /// linear in S = (s·x)·yᵀ and so are [B, D] dot products: Σ_j pos_ij S_ij = (s·x_i)·Σ_{j ∈ class(i)} y_j and
+    /// Σ_j S_ij = (s·x_i)·Σ_j y_j. The only B×B work left is the GEMM and the two log-sum-exps (and their backward);
+    /// no mask, target matrix or log-softmax matrix is built.
+    /// </remarks>
+    internal static Tensor Dense(Tensor x, Tensor y, Tensor scale, Tensor classes, Tensor counts, double smoothing, double imageToText, double textToImage, bool distinctClasses = false)
     {
         using var scope = NewDisposeScope();
         var batch = x.shape[0];
-        var logits = scale * x.mm(y.t());
-        var positives = classes.unsqueeze(1).eq(classes.unsqueeze(0)).to_type(logits.dtype);
-        // Q = (1 − ε)·pos/pos.sum(1) + ε/B. It is symmetric (same-class pairs have equal counts), so the text→image
-        // targets, BLIP's sim_targets for Sᵀ, are Q as well and both directions read it.
-        var targets = positives / counts.unsqueeze(1) * (1 - smoothing) + smoothing / batch;
-        var imageToTextLoss = -(targets * logits.log_softmax(1)).sum() / batch;
-        var textToImageLoss = -(targets * logits.log_softmax(0)).sum() / batch;
-        return scope.MoveToOuter(imageToTextLoss * imageToText + textToImageLoss * textToImage);
+        // The scale goes on the [B, D] side: S = (s·x)·yᵀ needs no B×B multiply, forward or backward.
+        var xs = x * scale;
+        var logits = xs.mm(y.t());
+        Tensor rowPositive;
+        Tensor columnPositive;
+        if (distinctClasses)
+        {
+            // pos = I: Σ_j pos_ij S_ij = S_ii, for rows and columns alike.
+            rowPositive = columnPositive = (xs * y).sum(1);
+        }
+        else
+        {
+            var (values, inverse, _) = classes.unique(sorted: false, return_inverse: true);
+            var group = inverse!.reshape(-1);
+            var classCount = values.shape[0];
+            var ySums = zeros(classCount, y.shape[1], dtype: y.dtype, device: y.device).index_add(0, group, y, 1.0);
+            var xSums = zeros(classCount, xs.shape[1], dtype: xs.dtype, device: xs.device).index_add(0, group, xs, 1.0);
+            rowPositive = (xs * ySums.index_select(0, group)).sum(1) / counts;
+            columnPositive = (y * xSums.index_select(0, group)).sum(1) / counts;
+        }
+
+        var rowTarget = rowPositive;
+        var columnTarget = columnPositive;
+        if (smoothing > 0)
+        {
+            rowTarget = rowPositive * (1 - smoothing) + xs.mv(y.sum(0, keepdim: false)) * (smoothing / batch);
+            columnTarget = columnPositive * (1 - smoothing) + y.mv(xs.sum(0, keepdim: false)) * (smoothing / batch);
+        }
+
+        // A direction with weight 0 skips its B×B log-sum-exp (its gradient would be 0 anyway); the start value keeps
+        // the result a function of x, y and s when both weights are 0, so backward still works.
+        var loss = rowPositive.sum() * 0;
+        if (batch == 1)
+        {
+            // One pair: both softmaxes are exactly 1, so the loss is identically 0; returning the zero directly keeps its
+            // gradient an exact 0 instead of the rounding residue of LSE − (1 − ε)·S₁₁ − ε·S₁₁.
+            return scope.MoveToOuter(loss);
+        }
+
+        if (imageToText != 0)
+        {
+            loss = loss + (logits.logsumexp(1) - rowTarget).mean() * imageToText;
+        }
+
+        if (textToImage != 0)
+        {
+            loss = loss + (logits.logsumexp(0) - columnTarget).mean() * textToImage;
+        }
+
+        return scope.MoveToOuter(loss);
     }
 }
