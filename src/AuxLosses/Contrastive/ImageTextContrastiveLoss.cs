@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using AuxLosses.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -157,7 +158,6 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var batch = x.shape[0];
         // The scale goes on the [B, D] side: S = (s·x)·yᵀ needs no B×B multiply, forward or backward.
         var xs = x * scale;
-        var logits = xs.mm(y.t());
         Tensor rowPositive;
         Tensor columnPositive;
         if (distinctClasses)
@@ -184,26 +184,110 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
             columnTarget = columnPositive * (1 - smoothing) + y.mv(xs.sum(0, keepdim: false)) * (smoothing / batch);
         }
 
-        // A direction with weight 0 skips its B×B log-sum-exp (its gradient would be 0 anyway); the start value keeps
-        // the result a function of x, y and s when both weights are 0, so backward still works.
-        var loss = rowPositive.sum() * 0;
-        if (batch == 1)
+        if (batch == 1 || (imageToText == 0 && textToImage == 0))
         {
-            // One pair: both softmaxes are exactly 1, so the loss is identically 0; returning the zero directly keeps its
-            // gradient an exact 0 instead of the rounding residue of LSE − (1 − ε)·S₁₁ − ε·S₁₁.
-            return scope.MoveToOuter(loss);
+            // One pair: both softmaxes are exactly 1 and the loss is identically 0 (returned directly so that its gradient
+            // is an exact 0, not the rounding residue of LSE − (1 − ε)·S₁₁ − ε·S₁₁). Both weights 0: nothing to learn.
+            // Either way the zero stays a function of x, y and s, so backward works.
+            return scope.MoveToOuter(rowPositive.sum() * 0);
         }
 
+        var loss = LogSumExpPair.Loss(xs, y, imageToText, textToImage);
         if (imageToText != 0)
         {
-            loss = loss + (logits.logsumexp(1) - rowTarget).mean() * imageToText;
+            loss = loss - rowTarget.mean() * imageToText;
         }
 
         if (textToImage != 0)
         {
-            loss = loss + (logits.logsumexp(0) - columnTarget).mean() * textToImage;
+            loss = loss - columnTarget.mean() * textToImage;
         }
 
         return scope.MoveToOuter(loss);
+    }
+
+    /// <summary>
+    /// w_r·mean_i LSE_j S_ij + w_c·mean_j LSE_i S_ij with S = xs·yᵀ, as a custom autograd function whose backward builds
+    /// dS = w_r/B·softmax_row(S) + w_c/B·softmax_col(S) in one B×B buffer (a fused row softmax, then the column softmax
+    /// exp(S − LSE_c + ln(w_c/w_r)) added in place) and applies the upstream gradient and 1/B on the [B, D] GEMM outputs.
+    /// Autograd's logsumexp backward would allocate three B×B temporaries per direction plus their sum.
+    /// </summary>
+    private sealed class LogSumExpPair : autograd.SingleTensorFunction<LogSumExpPair>
+    {
+        public override string Name => nameof(LogSumExpPair);
+
+        /// <summary>The weighted row and column log-sum-exp means; at least one weight is positive.</summary>
+        public static Tensor Loss(Tensor xs, Tensor y, double rowWeight, double columnWeight) => apply(xs, y, rowWeight, columnWeight);
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var (xs, y) = ((Tensor)vars[0], (Tensor)vars[1]);
+            var (rowWeight, columnWeight) = ((double)vars[2], (double)vars[3]);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var logits = xs.mm(y.t());
+            var total = zeros(System.Array.Empty<long>(), dtype: logits.dtype, device: logits.device);
+            Tensor? rowLse = null;
+            Tensor? columnLse = null;
+            if (rowWeight != 0)
+            {
+                rowLse = logits.logsumexp(1);
+                total = total + rowLse.mean() * rowWeight;
+            }
+
+            if (columnWeight != 0)
+            {
+                columnLse = logits.logsumexp(0);
+                total = total + columnLse.mean() * columnWeight;
+            }
+
+            ctx.save_for_backward(new List<Tensor> { xs, y, logits, rowLse!, columnLse! });
+            ctx.save_data("weights", (rowWeight, columnWeight));
+            // The saved intermediates must outlive this scope until autograd has taken its own references to them
+            // (after forward returns); the caller's scope releases the managed handles.
+            scope.MoveToOuter(logits);
+            if (rowLse is not null)
+            {
+                scope.MoveToOuter(rowLse);
+            }
+
+            if (columnLse is not null)
+            {
+                scope.MoveToOuter(columnLse);
+            }
+
+            return scope.MoveToOuter(total);
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        {
+            using var scope = NewDisposeScope();
+            var saved = ctx.get_saved_variables();
+            var (xs, y, logits, rowLse, columnLse) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
+            var (rowWeight, columnWeight) = ((double, double))ctx.get_data("weights");
+            Tensor dlogits;
+            double weight;
+            if (rowWeight != 0)
+            {
+                dlogits = logits.softmax(1);
+                if (columnWeight != 0)
+                {
+                    dlogits.add_((logits - (columnLse - Math.Log(columnWeight / rowWeight)).unsqueeze(0)).exp_());
+                }
+
+                weight = rowWeight;
+            }
+            else
+            {
+                dlogits = (logits - columnLse.unsqueeze(0)).exp_();
+                weight = columnWeight;
+            }
+
+            var factor = grad_output.to_type(logits.dtype) * (weight / logits.shape[0]);
+            var dxs = dlogits.mm(y).mul_(factor);
+            var dy = dlogits.t().mm(xs).mul_(factor);
+            scope.MoveToOuter(dxs, dy);
+            return new List<Tensor> { dxs, dy, null!, null! };
+        }
     }
 }
