@@ -127,11 +127,10 @@ public sealed class NegativeSampler
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var computeType = similarity.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        // Two private B×B copies, each row-contiguous for its direction: for text t, logits over images (Sᵀ); for
-        // image i, logits over texts (S). Both are written in place below.
-        var logits = similarity.detach().to(computeType);
-        var overImages = logits.t().contiguous();
-        var overTexts = logits.clone();
+        // Two private B×B copies of S/τ, each row-contiguous for its direction: for image i, logits over texts (S); for
+        // text t, logits over images (Sᵀ). Both are written in place below.
+        var overTexts = similarity.detach().to(computeType).mul(1.0 / Options.Temperature);
+        var overImages = overTexts.t().contiguous();
         Tensor? sameLabel = null;
         if (labels is not null)
         {
@@ -140,8 +139,8 @@ public sealed class NegativeSampler
             sameLabel = y.unsqueeze(1).eq(y.unsqueeze(0));
         }
 
-        var (textDraw, textTotal) = DrawInverseCdf(overImages, sameLabel, Options.Temperature, generator);
-        var (imageDraw, imageTotal) = DrawInverseCdf(overTexts, sameLabel, Options.Temperature, generator);
+        var (textDraw, textTotal) = DrawInverseCdf(overImages, sameLabel, generator);
+        var (imageDraw, imageTotal) = DrawInverseCdf(overTexts, sameLabel, generator);
         var draw = cat(new[] { textDraw, imageDraw });
         // A row has a candidate iff its total weight is positive (its largest allowed entry weighs exp(0) = 1).
         var hasCandidate = cat(new[] { textTotal, imageTotal }).gt(0);
@@ -171,10 +170,10 @@ public sealed class NegativeSampler
     }
 
     /// <summary>
-    /// One draw per row of <paramref name="logits"/> (consumed: overwritten in place) ∝ exp(logit/τ) over the allowed
-    /// columns, by inverse CDF: w = exp((ℓ − rowmax)/τ) with excluded entries at exactly 0, c = cumsum(w), and the first
-    /// column with c &gt; u·c_last (searchsorted, right). libtorch's CPU <c>multinomial</c> draws a variate per entry; this
-    /// is one cumsum and a binary search per row, with no host synchronization.
+    /// One draw per row of <paramref name="logits"/> (consumed: overwritten in place) ∝ exp(logit) over the allowed
+    /// columns, by inverse CDF: weights w with excluded entries at exactly 0, c = cumsum(w), and the first column with
+    /// c &gt; u·c_last (searchsorted, right). libtorch's CPU <c>multinomial</c> draws a variate per entry; this is one
+    /// cumsum and a binary search per row, with no host synchronization.
     /// </summary>
     /// <remarks>
     /// Excluded entries never win: a zero weight leaves c unchanged, so the first column past u·c_last always adds
@@ -183,31 +182,37 @@ public sealed class NegativeSampler
     /// caller drops them.
     /// </remarks>
     /// <returns>The drawn column per row and the row's total weight (0 iff it has no allowed column).</returns>
-    private static (Tensor Draw, Tensor Total) DrawInverseCdf(Tensor logits, Tensor? sameLabel, double temperature, Generator? generator)
+    private static (Tensor Draw, Tensor Total) DrawInverseCdf(Tensor logits, Tensor? sameLabel, Generator? generator)
     {
         var batchSize = logits.shape[0];
-        var device = logits.device;
-        if (sameLabel is null)
+        Tensor weights;
+        if (sameLabel is null && batchSize > 1)
         {
+            // Only the diagonal is excluded and every row keeps B − 1 finite entries: the fused softmax (one pass) is safe.
             logits.diagonal().fill_(double.NegativeInfinity);
+            weights = logits.softmax(1);
         }
         else
         {
-            logits.masked_fill_(sameLabel, double.NegativeInfinity);
+            if (sameLabel is null)
+            {
+                logits.diagonal().fill_(double.NegativeInfinity);
+            }
+            else
+            {
+                logits.masked_fill_(sameLabel, double.NegativeInfinity);
+            }
+
+            // A row may have nothing allowed (all −∞), where softmax would give NaN: shift such a row by 0 instead so its
+            // weights are exp(−∞) = 0. Every other row's largest allowed entry weighs exp(0) = 1.
+            var rowMax = logits.amax(new long[] { 1 }, keepdim: true);
+            rowMax.masked_fill_(rowMax.isinf(), 0.0);
+            weights = logits.sub_(rowMax).exp_();
         }
 
-        var rowMax = logits.amax(new long[] { 1 }, keepdim: true);
-        // A row with nothing allowed is all −∞: shift by 0 instead so its weights are exp(−∞) = 0, not NaN.
-        rowMax.masked_fill_(rowMax.isinf(), 0.0);
-        var weights = logits.sub_(rowMax);
-        if (temperature != 1.0)
-        {
-            weights.div_(temperature);
-        }
-
-        var cumulative = weights.exp_().cumsum(1);
+        var cumulative = weights.cumsum(1);
         var total = cumulative.narrow(1, batchSize - 1, 1);
-        var u = rand(new[] { batchSize, 1L }, dtype: cumulative.dtype, device: device, generator: generator);
+        var u = rand(new[] { batchSize, 1L }, dtype: cumulative.dtype, device: logits.device, generator: generator);
         var target = minimum(u * total, total.nextafter(zeros_like(total)));
         var draw = searchsorted(cumulative, target, right: true).squeeze(1).clamp_max(batchSize - 1);
         return (draw, total.squeeze(1));
