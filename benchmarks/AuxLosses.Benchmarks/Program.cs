@@ -10,7 +10,7 @@ namespace AuxLosses.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>all</c>: every suite, then results.md / results.png; <c>memory</c>: ITC peak memory in child
-/// processes; <c>smoke</c>: every benchmark body once at tiny sizes; <c>profile</c>: per-op timings of the dense losses; anything else goes to BenchmarkDotNet's
+/// processes; <c>smoke</c>: every benchmark body once at tiny sizes; <c>profile</c>: per-op timings of the dense losses; <c>compare</c>: interleaved A/B of the dense losses and sampling against their previous implementation; anything else goes to BenchmarkDotNet's
 /// switcher (e.g. <c>--filter *Contrastive*</c>), also followed by the export. <c>--batch</c> / <c>--dim</c> narrow
 /// the parameter grid.
 /// </summary>
@@ -28,6 +28,8 @@ internal static class Program
                 return MemoryMode.Run();
             case "profile":
                 return ProfileMode.Run();
+            case "compare":
+                return CompareMode.Run();
             case MemoryProbe.Command:
                 return MemoryProbe.Run(args[1], long.Parse(args[2], CultureInfo.InvariantCulture), long.Parse(args[3], CultureInfo.InvariantCulture));
             case "all":

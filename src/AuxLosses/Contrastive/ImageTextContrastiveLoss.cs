@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using AuxLosses.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -132,25 +133,161 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var (classes, counts) = ContrastiveCommon.Classes(labels, x.shape[0], x.device, x.dtype);
         var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
         {
-            ContrastiveImplementation.Dense => Dense(x, y, scale, classes, counts, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
+            ContrastiveImplementation.Dense => Dense(x, y, scale, classes, counts, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight, distinctClasses: labels is null),
             ContrastiveImplementation.Fused => FusedContrastiveFunction.ImageText(ContrastiveCommon.FusedInput(x, image.dtype), ContrastiveCommon.FusedInput(y, image.dtype), scale, classes, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
             _ => ChunkedSoftmaxContrastive.Loss(x, y, scale, classes, counts, Options.ChunkSize, Options.LabelSmoothing, Options.ImageToTextWeight, Options.TextToImageWeight),
         };
         return scope.MoveToOuter(loss.to_type(image.dtype));
     }
 
-    /// <summary>The loss on a materialised S; <paramref name="counts"/>[i] = #{j : class_j = class_i}.</summary>
-    internal static Tensor Dense(Tensor x, Tensor y, Tensor scale, Tensor classes, Tensor counts, double smoothing, double imageToText, double textToImage)
+    /// <summary>
+    /// The loss on a materialised S; <paramref name="counts"/>[i] = #{j : class_j = class_i}. With
+    /// <paramref name="distinctClasses"/> the caller promises every sample is its own class (no labels), which skips
+    /// the class grouping.
+    /// </summary>
+    /// <remarks>
+    /// Q = (1 − ε)·pos/n + ε/B has rows and columns summing to 1 (same-class pairs have equal counts), so
+    /// −Σ_j Q_ij log softmax_j(S)_ij = LSE_j(S_ij) − Σ_j Q_ij S_ij, and likewise over columns. The Q-weighted sums are
+    /// linear in S = (s·x)·yᵀ and so are [B, D] dot products: Σ_j pos_ij S_ij = (s·x_i)·Σ_{j ∈ class(i)} y_j and
+    /// Σ_j S_ij = (s·x_i)·Σ_j y_j. The only B×B work left is the GEMM and the two log-sum-exps (and their backward);
+    /// no mask, target matrix or log-softmax matrix is built.
+    /// </remarks>
+    internal static Tensor Dense(Tensor x, Tensor y, Tensor scale, Tensor classes, Tensor counts, double smoothing, double imageToText, double textToImage, bool distinctClasses = false)
     {
         using var scope = NewDisposeScope();
         var batch = x.shape[0];
-        var logits = scale * x.mm(y.t());
-        var positives = classes.unsqueeze(1).eq(classes.unsqueeze(0)).to_type(logits.dtype);
-        // Q = (1 − ε)·pos/pos.sum(1) + ε/B. It is symmetric (same-class pairs have equal counts), so the text→image
-        // targets, BLIP's sim_targets for Sᵀ, are Q as well and both directions read it.
-        var targets = positives / counts.unsqueeze(1) * (1 - smoothing) + smoothing / batch;
-        var imageToTextLoss = -(targets * logits.log_softmax(1)).sum() / batch;
-        var textToImageLoss = -(targets * logits.log_softmax(0)).sum() / batch;
-        return scope.MoveToOuter(imageToTextLoss * imageToText + textToImageLoss * textToImage);
+        // The scale goes on the [B, D] side: S = (s·x)·yᵀ needs no B×B multiply, forward or backward.
+        var xs = x * scale;
+        Tensor rowPositive;
+        Tensor columnPositive;
+        if (distinctClasses)
+        {
+            // pos = I: Σ_j pos_ij S_ij = S_ii, for rows and columns alike.
+            rowPositive = columnPositive = (xs * y).sum(1);
+        }
+        else
+        {
+            var (values, inverse, _) = classes.unique(sorted: false, return_inverse: true);
+            var group = inverse!.reshape(-1);
+            var classCount = values.shape[0];
+            var ySums = zeros(classCount, y.shape[1], dtype: y.dtype, device: y.device).index_add(0, group, y, 1.0);
+            var xSums = zeros(classCount, xs.shape[1], dtype: xs.dtype, device: xs.device).index_add(0, group, xs, 1.0);
+            rowPositive = (xs * ySums.index_select(0, group)).sum(1) / counts;
+            columnPositive = (y * xSums.index_select(0, group)).sum(1) / counts;
+        }
+
+        var rowTarget = rowPositive;
+        var columnTarget = columnPositive;
+        if (smoothing > 0)
+        {
+            rowTarget = rowPositive * (1 - smoothing) + xs.mv(y.sum(0, keepdim: false)) * (smoothing / batch);
+            columnTarget = columnPositive * (1 - smoothing) + y.mv(xs.sum(0, keepdim: false)) * (smoothing / batch);
+        }
+
+        if (batch == 1 || (imageToText == 0 && textToImage == 0))
+        {
+            // One pair: both softmaxes are exactly 1 and the loss is identically 0 (returned directly so that its gradient
+            // is an exact 0, not the rounding residue of LSE − (1 − ε)·S₁₁ − ε·S₁₁). Both weights 0: nothing to learn.
+            // Either way the zero stays a function of x, y and s, so backward works.
+            return scope.MoveToOuter(rowPositive.sum() * 0);
+        }
+
+        var loss = LogSumExpPair.Loss(xs, y, imageToText, textToImage);
+        if (imageToText != 0)
+        {
+            loss = loss - rowTarget.mean() * imageToText;
+        }
+
+        if (textToImage != 0)
+        {
+            loss = loss - columnTarget.mean() * textToImage;
+        }
+
+        return scope.MoveToOuter(loss);
+    }
+
+    /// <summary>
+    /// w_r·mean_i LSE_j S_ij + w_c·mean_j LSE_i S_ij with S = xs·yᵀ, as a custom autograd function whose backward builds
+    /// dS = w_r/B·softmax_row(S) + w_c/B·softmax_col(S) in one B×B buffer (a fused row softmax, then the column softmax
+    /// exp(S − LSE_c + ln(w_c/w_r)) added in place) and applies the upstream gradient and 1/B on the [B, D] GEMM outputs.
+    /// Autograd's logsumexp backward would allocate three B×B temporaries per direction plus their sum.
+    /// </summary>
+    private sealed class LogSumExpPair : autograd.SingleTensorFunction<LogSumExpPair>
+    {
+        public override string Name => nameof(LogSumExpPair);
+
+        /// <summary>The weighted row and column log-sum-exp means; at least one weight is positive.</summary>
+        public static Tensor Loss(Tensor xs, Tensor y, double rowWeight, double columnWeight) => apply(xs, y, rowWeight, columnWeight);
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var (xs, y) = ((Tensor)vars[0], (Tensor)vars[1]);
+            var (rowWeight, columnWeight) = ((double)vars[2], (double)vars[3]);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var logits = xs.mm(y.t());
+            var total = zeros(System.Array.Empty<long>(), dtype: logits.dtype, device: logits.device);
+            Tensor? rowLse = null;
+            Tensor? columnLse = null;
+            if (rowWeight != 0)
+            {
+                rowLse = logits.logsumexp(1);
+                total = total + rowLse.mean() * rowWeight;
+            }
+
+            if (columnWeight != 0)
+            {
+                columnLse = logits.logsumexp(0);
+                total = total + columnLse.mean() * columnWeight;
+            }
+
+            ctx.save_for_backward(new List<Tensor> { xs, y, logits, rowLse!, columnLse! });
+            ctx.save_data("weights", (rowWeight, columnWeight));
+            // The saved intermediates must outlive this scope until autograd has taken its own references to them
+            // (after forward returns); the caller's scope releases the managed handles.
+            scope.MoveToOuter(logits);
+            if (rowLse is not null)
+            {
+                scope.MoveToOuter(rowLse);
+            }
+
+            if (columnLse is not null)
+            {
+                scope.MoveToOuter(columnLse);
+            }
+
+            return scope.MoveToOuter(total);
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+        {
+            using var scope = NewDisposeScope();
+            var saved = ctx.get_saved_variables();
+            var (xs, y, logits, rowLse, columnLse) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
+            var (rowWeight, columnWeight) = ((double, double))ctx.get_data("weights");
+            Tensor dlogits;
+            double weight;
+            if (rowWeight != 0)
+            {
+                dlogits = logits.softmax(1);
+                if (columnWeight != 0)
+                {
+                    dlogits.add_((logits - (columnLse - Math.Log(columnWeight / rowWeight)).unsqueeze(0)).exp_());
+                }
+
+                weight = rowWeight;
+            }
+            else
+            {
+                dlogits = (logits - columnLse.unsqueeze(0)).exp_();
+                weight = columnWeight;
+            }
+
+            var factor = grad_output.to_type(logits.dtype) * (weight / logits.shape[0]);
+            var dxs = dlogits.mm(y).mul_(factor);
+            var dy = dlogits.t().mm(xs).mul_(factor);
+            scope.MoveToOuter(dxs, dy);
+            return new List<Tensor> { dxs, dy, null!, null! };
+        }
     }
 }

@@ -120,19 +120,45 @@ public sealed class SigmoidContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var (classes, _) = ContrastiveCommon.Classes(labels, x.shape[0], x.device, x.dtype);
         var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
         {
-            ContrastiveImplementation.Dense => Dense(x, y, scale, bias, classes),
+            ContrastiveImplementation.Dense => Dense(x, y, scale, bias, classes, distinctClasses: labels is null),
             ContrastiveImplementation.Fused => FusedContrastiveFunction.Sigmoid(ContrastiveCommon.FusedInput(x, image.dtype), ContrastiveCommon.FusedInput(y, image.dtype), scale, bias, classes),
             _ => ChunkedSigmoidContrastive.Loss(x, y, scale, bias, classes, Options.ChunkSize),
         };
         return scope.MoveToOuter(loss.to_type(image.dtype));
     }
 
-    /// <summary>The loss on materialised B×B logits.</summary>
-    internal static Tensor Dense(Tensor x, Tensor y, Tensor scale, Tensor bias, Tensor classes)
+    /// <summary>
+    /// The loss on materialised B×B logits. With <paramref name="distinctClasses"/> the caller promises every sample is
+    /// its own class (no labels), which skips the class grouping.
+    /// </summary>
+    /// <remarks>
+    /// −log σ(z·ℓ) = softplus(−z·ℓ), and softplus(−ℓ) = softplus(ℓ) − ℓ, so
+    /// Σ_ij −log σ(z_ij ℓ_ij) = Σ_ij softplus(ℓ_ij) − Σ_{z_ij = +1} ℓ_ij. The positive sum is linear in ℓ = (s·x)·yᵀ + b:
+    /// Σ_c (Σ_{i∈c} s·x_i)·(Σ_{j∈c} y_j) + b·Σ_c n_c², a [B, D] computation. The only B×B work is the GEMM (bias added
+    /// in it), one softplus and its sum (and their backward); no ±1 sign matrix is built.
+    /// </remarks>
+    internal static Tensor Dense(Tensor x, Tensor y, Tensor scale, Tensor bias, Tensor classes, bool distinctClasses = false)
     {
         using var scope = NewDisposeScope();
-        var logits = scale * x.mm(y.t()) + bias;
-        var signs = classes.unsqueeze(1).eq(classes.unsqueeze(0)).to_type(logits.dtype) * 2 - 1;
-        return scope.MoveToOuter(-nn.functional.logsigmoid(signs * logits).sum() / x.shape[0]);
+        var batch = x.shape[0];
+        var xs = x * scale;
+        var logits = addmm(bias, xs, y.t(), beta: 1, alpha: 1);
+        Tensor positive;
+        if (distinctClasses)
+        {
+            positive = (xs * y).sum() + bias * batch;
+        }
+        else
+        {
+            var (_, inverse, counts) = classes.unique(sorted: false, return_inverse: true, return_counts: true);
+            var group = inverse!.reshape(-1);
+            var classCount = counts!.shape[0];
+            var xSums = zeros(classCount, xs.shape[1], dtype: xs.dtype, device: xs.device).index_add(0, group, xs, 1.0);
+            var ySums = zeros(classCount, y.shape[1], dtype: y.dtype, device: y.device).index_add(0, group, y, 1.0);
+            var pairs = counts.to_type(xs.dtype).square().sum();
+            positive = (xSums * ySums).sum() + bias * pairs;
+        }
+
+        return scope.MoveToOuter((nn.functional.softplus(logits).sum() - positive) / batch);
     }
 }

@@ -24,10 +24,11 @@ namespace AuxLosses;
 /// w_i2t = softmax(S)   with diag(w_i2t) = 0      negative text of image i  ~ Multinomial(w_i2t[i])
 /// w_t2i = softmax(Sᵀ)  with diag(w_t2i) = 0      negative image of text t  ~ Multinomial(w_t2i[t])
 /// </code>
-/// ALBEF samples row by row with one host synchronization each; here both directions are one <c>torch.multinomial</c>
-/// call on a stacked [2B, B] weight matrix. The excluded entries are masked to −∞ <i>before</i> the softmax, which is
-/// the same distribution as ALBEF's zero-then-renormalize but cannot underflow to an all-zero row when the diagonal
-/// dominates. Sampling runs under <c>no_grad</c> on the detached similarity.
+/// ALBEF samples row by row with one host synchronization each; here every row of both directions is drawn at once by
+/// inverse CDF (row cumsum of the weights, then one binary search per row on u·total, u from the generator). The
+/// excluded entries are masked to −∞ <i>before</i> the exponential, which is the same distribution as ALBEF's
+/// zero-then-renormalize but cannot underflow to an all-zero row when the diagonal dominates. Sampling runs under
+/// <c>no_grad</c> on the detached similarity.
 /// <para><b>Same-label exclusion.</b> When <c>labels</c> are given, candidates sharing the query's label are excluded
 /// too (as BLIP masks pairs with the same image id), so a "negative" is never a same-class post.</para>
 /// <para><b>Rows without a candidate</b> (B = 1, or every other sample shares the label): never a crash and never a
@@ -126,18 +127,23 @@ public sealed class NegativeSampler
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var computeType = similarity.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var logits = similarity.detach().to(computeType) / Options.Temperature;
-        var allowed = labels is null
-            ? eye(batchSize, dtype: ScalarType.Bool, device: device).logical_not()
-            : Candidates(batchSize, labels, device);
+        // Two private B×B copies of S/τ, each row-contiguous for its direction: for image i, logits over texts (S); for
+        // text t, logits over images (Sᵀ). Both are written in place below.
+        var overTexts = similarity.detach().to(computeType).mul(1.0 / Options.Temperature);
+        var overImages = overTexts.t().contiguous();
+        Tensor? sameLabel = null;
+        if (labels is not null)
+        {
+            // Same label includes the diagonal (and is symmetric), so this one mask also removes self pairs.
+            var y = labels.to(ScalarType.Int64);
+            sameLabel = y.unsqueeze(1).eq(y.unsqueeze(0));
+        }
 
-        // Rows 0..B−1: for text t, weights over images (Sᵀ); rows B..2B−1: for image i, weights over texts (S).
-        var stackedLogits = cat(new[] { logits.t(), logits }, 0);
-        var stackedAllowed = cat(new[] { allowed.t(), allowed }, 0);
-        var hasCandidate = stackedAllowed.any(1);
-        var masked = stackedLogits.masked_fill(stackedAllowed.logical_not(), double.NegativeInfinity);
-        masked = where(hasCandidate.unsqueeze(1), masked, zeros_like(masked));
-        var draw = multinomial(softmax(masked, 1), 1, generator: generator).squeeze(1);
+        var (textDraw, textTotal) = DrawInverseCdf(overImages, sameLabel, generator);
+        var (imageDraw, imageTotal) = DrawInverseCdf(overTexts, sameLabel, generator);
+        var draw = cat(new[] { textDraw, imageDraw });
+        // A row has a candidate iff its total weight is positive (its largest allowed entry weighs exp(0) = 1).
+        var hasCandidate = cat(new[] { textTotal, imageTotal }).gt(0);
 
         var rows = arange(batchSize, dtype: ScalarType.Int64, device: device);
         var image = cat(new[] { rows, draw.narrow(0, 0, batchSize), rows });
@@ -161,6 +167,55 @@ public sealed class NegativeSampler
 
         scope.MoveToOuter(image, text, match);
         return new MatchingPairs(image, text, match, batchSize, NegativeSamplingStrategy.Hard, withoutCandidate);
+    }
+
+    /// <summary>
+    /// One draw per row of <paramref name="logits"/> (consumed: overwritten in place) ∝ exp(logit) over the allowed
+    /// columns, by inverse CDF: weights w with excluded entries at exactly 0, c = cumsum(w), and the first column with
+    /// c &gt; u·c_last (searchsorted, right). libtorch's CPU <c>multinomial</c> draws a variate per entry; this is one
+    /// cumsum and a binary search per row, with no host synchronization.
+    /// </summary>
+    /// <remarks>
+    /// Excluded entries never win: a zero weight leaves c unchanged, so the first column past u·c_last always adds
+    /// weight, provided u·c_last &lt; c_last — which is why the target is clamped to the float just below c_last (u·c_last
+    /// can round up to c_last). Rows with nothing allowed have c_last = 0; their index is clamped into range and the
+    /// caller drops them.
+    /// </remarks>
+    /// <returns>The drawn column per row and the row's total weight (0 iff it has no allowed column).</returns>
+    private static (Tensor Draw, Tensor Total) DrawInverseCdf(Tensor logits, Tensor? sameLabel, Generator? generator)
+    {
+        var batchSize = logits.shape[0];
+        Tensor weights;
+        if (sameLabel is null && batchSize > 1)
+        {
+            // Only the diagonal is excluded and every row keeps B − 1 finite entries: the fused softmax (one pass) is safe.
+            logits.diagonal().fill_(double.NegativeInfinity);
+            weights = logits.softmax(1);
+        }
+        else
+        {
+            if (sameLabel is null)
+            {
+                logits.diagonal().fill_(double.NegativeInfinity);
+            }
+            else
+            {
+                logits.masked_fill_(sameLabel, double.NegativeInfinity);
+            }
+
+            // A row may have nothing allowed (all −∞), where softmax would give NaN: shift such a row by 0 instead so its
+            // weights are exp(−∞) = 0. Every other row's largest allowed entry weighs exp(0) = 1.
+            var rowMax = logits.amax(new long[] { 1 }, keepdim: true);
+            rowMax.masked_fill_(rowMax.isinf(), 0.0);
+            weights = logits.sub_(rowMax).exp_();
+        }
+
+        var cumulative = weights.cumsum(1);
+        var total = cumulative.narrow(1, batchSize - 1, 1);
+        var u = rand(new[] { batchSize, 1L }, dtype: cumulative.dtype, device: logits.device, generator: generator);
+        var target = minimum(u * total, total.nextafter(zeros_like(total)));
+        var draw = searchsorted(cumulative, target, right: true).squeeze(1).clamp_max(batchSize - 1);
+        return (draw, total.squeeze(1));
     }
 
     /// <summary>[B, B] bool: j is an admissible negative for i (j ≠ i and labels differ). Symmetric.</summary>

@@ -65,17 +65,30 @@ public sealed class CrossModalSupervisedContrastiveLoss : nn.Module<Tensor, Tens
 
         var a = SupConMath.Embed(anchors, normalize);
         var c = SupConMath.Embed(candidates, normalize);
+        if (variant == SupConVariant.Khosla)
+        {
+            var khosla = symmetric ? 0.5 * (Factored(a, c, labels) + Factored(c, a, labels)) : Factored(a, c, labels);
+            return scope.MoveToOuter(khosla.to(anchors.dtype));
+        }
+
         // Same-label mask, diagonal included: it is symmetric, so both directions share it.
         var positives = labels.unsqueeze(1).eq(labels.unsqueeze(0));
-        var loss = symmetric ? 0.5 * (Direction(a, c, positives) + Direction(c, a, positives)) : Direction(a, c, positives);
+        var loss = symmetric ? 0.5 * (Reference(a, c, positives) + Reference(c, a, positives)) : Reference(a, c, positives);
         return scope.MoveToOuter(loss.to(anchors.dtype));
     }
 
-    private Tensor Direction(Tensor from, Tensor to, Tensor positives)
+    /// <summary>Khosla: Σ_{p∈P(i)} s_ip = (a_i/τ)·Σ_{same label} c_p, so neither a mask nor log-probabilities are built.</summary>
+    private Tensor Factored(Tensor from, Tensor to, Tensor labels)
+    {
+        var scaled = from / temperature;
+        var logits = scaled.matmul(to.t());
+        var (sums, counts) = SupConMath.SameLabel(to, labels, labels);
+        return SupConMath.KhoslaFactored(logits, (scaled * sums).sum(1), counts, scale);
+    }
+
+    private Tensor Reference(Tensor from, Tensor to, Tensor positives)
     {
         var logits = from.matmul(to.t()) / temperature;
-        return variant == SupConVariant.Khosla
-            ? SupConMath.Khosla(logits, positives, null, scale)
-            : SupConMath.Reference(logits, positives, null);
+        return SupConMath.Reference(logits, positives, null);
     }
 }

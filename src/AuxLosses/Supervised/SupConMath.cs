@@ -48,6 +48,46 @@ internal static class SupConMath
     }
 
     /// <summary>
+    /// Per anchor, the sum of the candidates that share its label and how many there are: labels are grouped on
+    /// [N] vectors (unique + index_add), so no anchors × candidates mask is built.
+    /// </summary>
+    /// <param name="candidates">Candidate features [N, D].</param>
+    /// <param name="candidateLabels">Integer labels [N] of the candidates.</param>
+    /// <param name="anchorLabels">Integer labels [A] of the anchors.</param>
+    /// <returns>Sums [A, D] and counts [A], both in the dtype of <paramref name="candidates"/>.</returns>
+    public static (Tensor Sums, Tensor Counts) SameLabel(Tensor candidates, Tensor candidateLabels, Tensor anchorLabels)
+    {
+        var n = candidateLabels.shape[0];
+        var all = cat(new[] { candidateLabels, anchorLabels.to(candidateLabels.dtype) });
+        var (values, inverse, _) = all.unique(sorted: false, return_inverse: true);
+        var group = inverse!.reshape(-1);
+        var candidateGroup = group.narrow(0, 0, n);
+        var anchorGroup = group.narrow(0, n, anchorLabels.shape[0]);
+        var classes = values.shape[0];
+        var sums = zeros(classes, candidates.shape[1], dtype: candidates.dtype, device: candidates.device).index_add(0, candidateGroup, candidates, 1.0);
+        var counts = zeros(classes, dtype: candidates.dtype, device: candidates.device)
+            .index_add(0, candidateGroup, ones(n, dtype: candidates.dtype, device: candidates.device), 1.0);
+        return (sums.index_select(0, anchorGroup), counts.index_select(0, anchorGroup));
+    }
+
+    /// <summary>
+    /// <see cref="Khosla"/> without any B×B mask or log-probability matrix:
+    /// <c>Σ_{p∈P(i)} log p_ip = Σ_{p∈P(i)} s_ip − |P(i)|·LSE_{a∉self(i)} s_ia</c>, where the positive-logit sum is
+    /// linear in the features and so comes in as a [A] vector (see <see cref="SameLabel"/>).
+    /// </summary>
+    /// <param name="logits">Anchors × candidates logits with each anchor's own column already −∞ (every row needs a finite entry).</param>
+    /// <param name="positiveLogitSum">Σ_{p∈P(i)} s_ip, [A].</param>
+    /// <param name="positiveCount">|P(i)|, [A], in the logits' dtype.</param>
+    /// <param name="scale">τ/τ_base.</param>
+    public static Tensor KhoslaFactored(Tensor logits, Tensor positiveLogitSum, Tensor positiveCount, double scale)
+    {
+        // Rows without a positive have a zero sum and count: they contribute exactly 0 and are left out of the mean.
+        var perAnchor = (positiveLogitSum - positiveCount * logits.logsumexp(1)) / positiveCount.clamp_min(1.0);
+        var anchors = positiveCount.gt(0).to(logits.dtype).sum();
+        return perAnchor.sum() * (-scale) / anchors.clamp_min(1.0);
+    }
+
+    /// <summary>
     /// SPP-SCL <c>loss.py</c> arithmetic, operation for operation: self logits multiplied by 0 (kept in the
     /// denominator as <c>exp(0 − rowmax)</c>), detached row-max shift, <c>log(Σexp + 1e-12)</c>, positives
     /// averaged per row with empty rows contributing 0, then the plain mean over all rows.

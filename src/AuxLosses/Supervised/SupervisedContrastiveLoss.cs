@@ -151,15 +151,39 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
             return scope.MoveToOuter(fused.to(features.dtype));
         }
 
-        var logits = anchors.matmul(contrast.t()) / temperature;
-        var self = index.unsqueeze(1).eq(arange(contrast.shape[0], dtype: ScalarType.Int64, device: features.device).unsqueeze(0));
-        var positives = anchorLabels.unsqueeze(1).eq(contrastLabels.unsqueeze(0)).logical_and(self.logical_not());
-        var loss = variant == SupConVariant.Khosla
-            ? SupConMath.Khosla(logits, positives, self, scale)
-            : SupConMath.Reference(logits, positives, self);
+        Tensor loss;
+        Tensor withPositive;
+        if (variant == SupConVariant.Khosla)
+        {
+            // 1/τ on the [A, D] side saves a B×B pass. Σ_{p∈P(i)} s_ip = (z_i/τ)·(Σ_{same label} z_c − z_i): the anchor is
+            // one of its own same-label candidates and is not a positive.
+            var scaled = anchors / temperature;
+            var logits = scaled.matmul(contrast.t());
+            var (sums, counts) = SupConMath.SameLabel(contrast, contrastLabels, anchorLabels);
+            var positiveCount = counts - 1;
+            var positiveSum = (scaled * (sums - anchors)).sum(1);
+            if (contrast.shape[0] > 1)
+            {
+                // The anchor's own column leaves the log-sum-exp; in place on S (the GEMM's backward does not read it).
+                // With a single column there is no positive either and the row is left as is (finite, weight 0).
+                logits.scatter_(1, index.unsqueeze(1), full(new[] { index.shape[0], 1L }, double.NegativeInfinity, dtype: logits.dtype, device: logits.device));
+            }
+
+            loss = SupConMath.KhoslaFactored(logits, positiveSum, positiveCount, scale);
+            withPositive = positiveCount.gt(0);
+        }
+        else
+        {
+            var logits = anchors.matmul(contrast.t()) / temperature;
+            var self = index.unsqueeze(1).eq(arange(contrast.shape[0], dtype: ScalarType.Int64, device: features.device).unsqueeze(0));
+            var positives = anchorLabels.unsqueeze(1).eq(contrastLabels.unsqueeze(0)).logical_and(self.logical_not());
+            loss = SupConMath.Reference(logits, positives, self);
+            withPositive = positives.any(1);
+        }
+
         if (gatherer is not null)
         {
-            loss = loss * LocalShare(positives, sampleLabels, viewCount, gatherer.WorldSize).to(loss.dtype);
+            loss = loss * LocalShare(withPositive, sampleLabels, viewCount, gatherer.WorldSize).to(loss.dtype);
         }
 
         return scope.MoveToOuter(loss.to(features.dtype));
@@ -171,17 +195,17 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
     /// occurs at least twice among all contrast rows (itself included), so A_all needs labels only. The reference
     /// variant averages over all rows, of which every rank has the same number: the factor is 1.
     /// </summary>
-    private Tensor LocalShare(Tensor positives, Tensor allLabels, long viewCount, int worldSize)
+    private Tensor LocalShare(Tensor withPositive, Tensor allLabels, long viewCount, int worldSize)
     {
         if (variant != SupConVariant.Khosla)
         {
-            return ones(System.Array.Empty<long>(), dtype: ScalarType.Float64, device: positives.device);
+            return ones(System.Array.Empty<long>(), dtype: ScalarType.Float64, device: withPositive.device);
         }
 
         var perView = contrastMode == SupConContrastMode.One ? 1 : viewCount;
         var labelCounts = allLabels.unsqueeze(1).eq(allLabels.unsqueeze(0)).sum(1) * viewCount;
         var allWithPositive = labelCounts.ge(2).sum().to(ScalarType.Float64) * perView;
-        var rankWithPositive = positives.any(1).sum().to(ScalarType.Float64);
+        var rankWithPositive = withPositive.sum().to(ScalarType.Float64);
         return rankWithPositive.clamp_min(1.0) * worldSize / allWithPositive.clamp_min(1.0);
     }
 }
