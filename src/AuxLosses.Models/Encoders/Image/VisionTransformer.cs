@@ -223,7 +223,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IImageEncoder
             throw new ArgumentException($"pixels dtype must match the model's parameters ({reference.dtype}); got {pixels.dtype}.", nameof(pixels));
         }
 
-        if (pixels.device != reference.device)
+        if (pixels.device_type != reference.device_type || pixels.device_index != reference.device_index)
         {
             throw new ArgumentException($"pixels must be on the model's device ({reference.device}); got {pixels.device}.", nameof(pixels));
         }
@@ -280,7 +280,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IImageEncoder
                 }
                 else
                 {
-                    nn.init.trunc_normal_(p, 0.0, std, -2.0, 2.0);
+                    // HF truncates at ±2 absolute, i.e. ±100 std for 0.02: a clamped normal is the same distribution.
+                    p.normal_(0.0, std).clamp_(-2.0, 2.0);
                 }
             }
         }
