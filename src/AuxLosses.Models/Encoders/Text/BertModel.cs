@@ -200,7 +200,8 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor?, TextEncoderOu
             }
             else
             {
-                nn.init.normal_(parameter, 0.0, Config.InitializerRange, generator);
+                // Tensor.normal_ honours the generator (nn.init.normal_ ignores it in TorchSharp).
+                parameter.normal_(0.0, Config.InitializerRange, generator);
             }
         }
 
