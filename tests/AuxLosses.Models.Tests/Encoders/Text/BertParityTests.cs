@@ -1,5 +1,6 @@
 using System.Linq;
 using FluentAssertions;
+using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -37,6 +38,29 @@ public sealed class BertParityTests(ITestOutputHelper output)
         last.Should().BeLessThan(Tolerance);
         pooled.Should().BeLessThan(Tolerance);
         stateErrors.Should().OnlyContain(e => e < Tolerance);
+    }
+
+    [Theory]
+    [InlineData("bert_tiny")]
+    [InlineData("bert_roberta_tiny")]
+    public void Float64_model_matches_the_float64_reference_closely(string name)
+    {
+        // The reference is float64 arithmetic on the float32 weights, so a float64 model must agree to rounding;
+        // this also checks that the additive mask follows the hidden dtype.
+        using var expected = BertFixture.Json(name + "_expected.json");
+        var root = expected.RootElement;
+        using var model = BertModel.FromPretrained(BertFixture.Path(name));
+        model.eval();
+        model.to(ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        var result = model.Encode(
+            BertFixture.Ids(root.GetProperty("input_ids")), BertFixture.Ids(root.GetProperty("attention_mask")), BertFixture.Ids(root.GetProperty("token_type_ids")));
+        result.LastHiddenState.dtype.Should().Be(ScalarType.Float64);
+        var last = BertFixture.MaxError(result.LastHiddenState, BertFixture.Doubles(root.GetProperty("last_hidden_state")));
+        var pooled = BertFixture.MaxError(result.Pooled!, BertFixture.Doubles(root.GetProperty("pooled")));
+        output.WriteLine($"{name} float64: last {last:E2}, pooled {pooled:E2}");
+        last.Should().BeLessThan(1e-8);
+        pooled.Should().BeLessThan(1e-8);
     }
 
     [Fact]
