@@ -1,0 +1,60 @@
+using System.Linq;
+using FluentAssertions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AuxLosses.Models.Tests.Encoders.Image;
+
+/// <summary>Every parameter and buffer key, shape and order of the full models against torchvision's state_dict.</summary>
+public sealed class ResNetKeyTests
+{
+    [Theory]
+    [InlineData(18)]
+    [InlineData(34)]
+    [InlineData(50)]
+    [InlineData(101)]
+    [InlineData(152)]
+    public void State_dict_keys_and_shapes_equal_torchvision(int depth)
+    {
+        using var model = ResNet.Create(depth);
+        AssertSameState(model, $"resnet{depth}");
+    }
+
+    [Theory]
+    [InlineData(18)]
+    [InlineData(50)]
+    public void Headless_state_dict_equals_torchvision_with_fc_identity(int depth)
+    {
+        using var model = ResNet.Create(depth, new ResNetOptions { NumClasses = 0 });
+        AssertSameState(model, $"resnet{depth}_headless");
+        model.OutputSize.Should().Be(depth < 50 ? 512 : 2048);
+    }
+
+    [Fact]
+    public void Factories_build_the_documented_layouts()
+    {
+        using var r18 = ResNet.ResNet18(new ResNetOptions { NumClasses = 0 });
+        r18.Layers.Should().Equal(2, 2, 2, 2);
+        r18.BlockType.Should().Be(ResNetBlockType.Basic);
+        var act = () => ResNet.Create(42);
+        act.Should().Throw<System.ArgumentOutOfRangeException>().WithParameterName("depth");
+    }
+
+    private static void AssertSameState(ResNet model, string name)
+    {
+        var expected = ResNetFixture.Keys(name);
+        var state = model.state_dict();
+        state.Keys.Should().BeEquivalentTo(expected.Select(e => e.Key), "parameters and buffers must carry torchvision's names");
+        foreach (var (key, shape) in expected)
+        {
+            state[key].shape.Should().Equal(shape, key);
+            state[key].dtype.Should().Be(key.EndsWith("num_batches_tracked") ? ScalarType.Int64 : ScalarType.Float32, key);
+        }
+
+        var parameterKeys = model.named_parameters().Select(p => p.name).ToHashSet();
+        var bufferKeys = model.named_buffers().Select(b => b.name).ToHashSet();
+        parameterKeys.Should().OnlyContain(k => k.EndsWith(".weight") || k.EndsWith(".bias"));
+        bufferKeys.Should().OnlyContain(k => k.EndsWith(".running_mean") || k.EndsWith(".running_var") || k.EndsWith(".num_batches_tracked"));
+        (parameterKeys.Count + bufferKeys.Count).Should().Be(expected.Count);
+    }
+}
