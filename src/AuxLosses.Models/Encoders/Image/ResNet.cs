@@ -60,17 +60,18 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         Options = options;
         _layers = [.. layers];
         var expansion = block == ResNetBlockType.Bottleneck ? ResNetBottleneck.Expansion : 1;
+        var device = options.Device;
         OutputSize = options.Widths[3] * expansion;
 
-        conv1 = nn.Conv2d(options.InChannels, options.StemWidth, kernel_size: 7, stride: 2, padding: 3, bias: false);
-        bn1 = nn.BatchNorm2d(options.StemWidth);
+        conv1 = nn.Conv2d(options.InChannels, options.StemWidth, kernel_size: 7, stride: 2, padding: 3, bias: false, device: device);
+        bn1 = nn.BatchNorm2d(options.StemWidth, device: device);
         maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
         var inPlanes = options.StemWidth;
-        layer1 = MakeLayer(block, ref inPlanes, options.Widths[0], layers[0], stride: 1);
-        layer2 = MakeLayer(block, ref inPlanes, options.Widths[1], layers[1], stride: 2);
-        layer3 = MakeLayer(block, ref inPlanes, options.Widths[2], layers[2], stride: 2);
-        layer4 = MakeLayer(block, ref inPlanes, options.Widths[3], layers[3], stride: 2);
-        fc = options.NumClasses > 0 ? nn.Linear(OutputSize, options.NumClasses) : null;
+        layer1 = MakeLayer(block, ref inPlanes, options.Widths[0], layers[0], stride: 1, device);
+        layer2 = MakeLayer(block, ref inPlanes, options.Widths[1], layers[1], stride: 2, device);
+        layer3 = MakeLayer(block, ref inPlanes, options.Widths[2], layers[2], stride: 2, device);
+        layer4 = MakeLayer(block, ref inPlanes, options.Widths[3], layers[3], stride: 2, device);
+        fc = options.NumClasses > 0 ? nn.Linear(OutputSize, options.NumClasses, device: device) : null;
         RegisterComponents();
         Initialize(options);
 
@@ -305,9 +306,28 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         {
             throw new ArgumentException($"{name} must be on the model's device {weight.device}, but it is on {pixels.device}.", name);
         }
+
+        if (training && !Options.FrozenBatchNorm)
+        {
+            // Five stride-2 reductions (conv1, maxpool, layer2-4), each ⌊(n − 1) / 2⌋ + 1. Training-mode batch norm
+            // needs more than one value per channel; libtorch would fail with an opaque native error.
+            long h = pixels.shape[2], w = pixels.shape[3];
+            for (var i = 0; i < 5; i++)
+            {
+                h = ((h - 1) / 2) + 1;
+                w = ((w - 1) / 2) + 1;
+            }
+
+            if (pixels.shape[0] * h * w < 2)
+            {
+                throw new ArgumentException(
+                    $"{name} of shape {shape} leaves one value per channel in the last stage, which batch norm cannot normalise in training mode; use a batch of at least 2, larger images, eval() or FrozenBatchNorm.",
+                    name);
+            }
+        }
     }
 
-    private static Sequential MakeLayer(ResNetBlockType block, ref long inPlanes, long planes, int blocks, long stride)
+    private static Sequential MakeLayer(ResNetBlockType block, ref long inPlanes, long planes, int blocks, long stride, Device? device)
     {
         var expansion = block == ResNetBlockType.Bottleneck ? ResNetBottleneck.Expansion : 1;
         var modules = new List<nn.Module<Tensor, Tensor>>(blocks);
@@ -318,13 +338,13 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
             if (i == 0 && (stride != 1 || inPlanes != planes * expansion))
             {
                 downsample = nn.Sequential(
-                    nn.Conv2d(inPlanes, planes * expansion, kernel_size: 1, stride: stride, bias: false),
-                    nn.BatchNorm2d(planes * expansion));
+                    nn.Conv2d(inPlanes, planes * expansion, kernel_size: 1, stride: stride, bias: false, device: device),
+                    nn.BatchNorm2d(planes * expansion, device: device));
             }
 
             modules.Add(block == ResNetBlockType.Bottleneck
-                ? new ResNetBottleneck(inPlanes, planes, s, downsample)
-                : new ResNetBasicBlock(inPlanes, planes, s, downsample));
+                ? new ResNetBottleneck(inPlanes, planes, s, downsample, device)
+                : new ResNetBasicBlock(inPlanes, planes, s, downsample, device));
             inPlanes = planes * expansion;
         }
 

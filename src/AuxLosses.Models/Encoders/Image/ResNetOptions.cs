@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using static TorchSharp.torch;
 
 namespace AuxLosses.Models;
 
@@ -35,4 +36,10 @@ public sealed class ResNetOptions
     /// when fine-tuning a pretrained backbone with small batches. Default false.
     /// </summary>
     public bool FrozenBatchNorm { get; init; }
+
+    /// <summary>
+    /// The device parameters and buffers are created on (e.g. <c>torch.CUDA</c>, or <c>torch.META</c> to inspect
+    /// shapes of a large model without allocating it). Default null: TorchSharp's default device (CPU).
+    /// </summary>
+    public Device? Device { get; init; }
 }

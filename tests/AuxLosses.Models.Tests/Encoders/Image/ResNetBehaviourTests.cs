@@ -149,6 +149,23 @@ public sealed class ResNetBehaviourTests
     }
 
     [Fact]
+    public void A_single_image_that_shrinks_to_one_pixel_is_rejected_in_training_mode_only()
+    {
+        using var scope = NewDisposeScope();
+        using var model = TinyBasic(Tiny());
+        var x = randn(1, 3, 32, 32);
+        model.train();
+        var act = () => model.forward(x);
+        act.Should().Throw<ArgumentException>().WithParameterName("input").WithMessage("*one value per channel*");
+        model.forward(randn(1, 3, 33, 32)).shape.Should().Equal(1, 5); // a 2×1 last feature map is enough
+        model.eval();
+        model.forward(x).shape.Should().Equal(1, 5);
+        using var frozen = TinyBasic(Tiny(frozen: true));
+        frozen.train();
+        frozen.forward(x).shape.Should().Equal(1, 5);
+    }
+
+    [Fact]
     public void Invalid_options_throw_naming_them()
     {
         var widths = () => new ResNet(ResNetBlockType.Basic, [1, 1, 1, 1], new ResNetOptions { Widths = [8, 8, 8] });
@@ -178,20 +195,35 @@ public sealed class ResNetBehaviourTests
     }
 
     [Fact]
-    public void Repeated_training_steps_do_not_leak_tensors()
+    public void Repeated_forward_passes_do_not_leak_tensors()
     {
         using var model = TinyBasic(Tiny());
         model.train();
         using var x = randn(2, 3, 16, 16);
-        using var labels = tensor(new long[] { 1, 3 });
         ResNetFixture.AssertNoLeak(() =>
         {
             using var scope = NewDisposeScope();
-            model.zero_grad();
-            var loss = nn.functional.cross_entropy(model.forward(x), labels);
-            loss.backward();
+            var logits = model.forward(x);
             var encoded = model.Encode(x);
-            _ = encoded.Tokens.sum().item<float>();
+            _ = logits.sum().item<float>() + encoded.Tokens.sum().item<float>();
         });
+    }
+
+    [Fact]
+    public void Repeated_training_steps_do_not_leak_tensors()
+    {
+        using var model = TinyBottleneck(Tiny());
+        model.train();
+        using var x = randn(2, 3, 16, 16);
+        using var labels = tensor(new long[] { 1, 3 });
+        ResNetFixture.AssertNoLeak(
+            () =>
+            {
+                using var scope = NewDisposeScope();
+                model.zero_grad();
+                nn.functional.cross_entropy(model.forward(x), labels).backward();
+            },
+            steps: 30);
+        model.parameters().Should().OnlyContain(p => !ReferenceEquals(p.grad, null));
     }
 }

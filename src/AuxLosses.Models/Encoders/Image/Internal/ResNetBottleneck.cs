@@ -20,15 +20,15 @@ internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
     private readonly BatchNorm2d bn3;
     private readonly Sequential? downsample;
 
-    public ResNetBottleneck(long inPlanes, long planes, long stride, Sequential? downsample)
+    public ResNetBottleneck(long inPlanes, long planes, long stride, Sequential? downsample, Device? device)
         : base(nameof(ResNetBottleneck))
     {
-        conv1 = nn.Conv2d(inPlanes, planes, kernel_size: 1, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
-        conv2 = nn.Conv2d(planes, planes, kernel_size: 3, stride: stride, padding: 1, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
-        conv3 = nn.Conv2d(planes, planes * Expansion, kernel_size: 1, bias: false);
-        bn3 = nn.BatchNorm2d(planes * Expansion);
+        conv1 = nn.Conv2d(inPlanes, planes, kernel_size: 1, bias: false, device: device);
+        bn1 = nn.BatchNorm2d(planes, device: device);
+        conv2 = nn.Conv2d(planes, planes, kernel_size: 3, stride: stride, padding: 1, bias: false, device: device);
+        bn2 = nn.BatchNorm2d(planes, device: device);
+        conv3 = nn.Conv2d(planes, planes * Expansion, kernel_size: 1, bias: false, device: device);
+        bn3 = nn.BatchNorm2d(planes * Expansion, device: device);
         this.downsample = downsample;
         RegisterComponents();
     }
