@@ -25,6 +25,9 @@ namespace AuxLosses.Models;
 /// <c>layer{s}.0.downsample.{0,1}.*</c>, <c>fc.{weight,bias}</c>. Bottleneck blocks put the stride on the 3×3
 /// convolution ("ResNet v1.5", torchvision and timm). The defaults reproduce torchvision's <c>resnetNN()</c>
 /// including its initialisation (Kaiming-normal fan-out convolutions, BN weight 1 and bias 0).
+/// timm's plain <c>resnetNN</c> checkpoints (e.g. <c>resnet50.a1_in1k</c>) have exactly these keys (its <c>act1</c>,
+/// <c>global_pool</c> and friends hold no state); timm's deep-stem/average-down variants (<c>resnet50d</c>) and
+/// ResNeXt/wide ResNets (grouped or widened 3×3) use another layout and are not supported.
 /// </summary>
 /// <example>
 /// <code>
@@ -453,6 +456,14 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         Tensor Need(string key) => mapped.TryGetValue(key, out var t) && t.dim() >= 2
             ? t
             : throw new InvalidDataException($"'{path}' does not look like a ResNet checkpoint: it has no 4-D '{key}'.");
+
+        // timm's "d"/"s"/"t" variants keep the names but change the layout: a deep stem (conv1.0/1/3 …) and an
+        // average-pool shortcut (downsample.0 = AvgPool, .1 conv, .2 norm). Say so rather than report 50 mismatches.
+        if (mapped.ContainsKey("conv1.0.weight") || mapped.Keys.Any(k => k.EndsWith(".downsample.2.weight", StringComparison.Ordinal)))
+        {
+            throw new InvalidDataException(
+                $"'{path}' is a timm deep-stem / average-down ResNet variant (resnetXXd, resnetXXs, resnetXXt); only the torchvision layout (timm resnetXX, resnetXX.a1_in1k, …) is supported.");
+        }
 
         var stem = Need("conv1.weight");
         var block = mapped.ContainsKey("layer1.0.conv3.weight") ? ResNetBlockType.Bottleneck : ResNetBlockType.Basic;

@@ -163,4 +163,25 @@ public sealed class ResNetParityTests(ITestOutputHelper output)
             System.IO.File.Delete(file);
         }
     }
+
+    [Fact]
+    public void A_timm_deep_stem_checkpoint_is_rejected_with_a_clear_message()
+    {
+        using var scope = NewDisposeScope();
+        var file = ResNetFixture.TempFile(".safetensors");
+        try
+        {
+            SafeTensors.Save(file, new System.Collections.Generic.Dictionary<string, Tensor>
+            {
+                ["conv1.0.weight"] = zeros(32, 3, 3, 3),
+                ["layer1.0.conv1.weight"] = zeros(64, 64, 1, 1),
+            });
+            var act = () => ResNet.FromPretrained(file);
+            act.Should().Throw<System.IO.InvalidDataException>().WithMessage("*deep-stem*");
+        }
+        finally
+        {
+            System.IO.File.Delete(file);
+        }
+    }
 }
