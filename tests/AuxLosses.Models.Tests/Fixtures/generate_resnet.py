@@ -3,12 +3,15 @@
 
 Outputs (tests/AuxLosses.Models.Tests/Fixtures):
   resnet_keys.json                     state_dict key -> shape (parameters AND buffers, in order) of torchvision's
-                                       full resnet18/34/50/101/152 (num_classes=1000) and of the headless variants
+                                       full resnet18/34/50/101/152 (num_classes=1000), their headless variants,
+                                       resnext50_32x4d and wide_resnet50_2
   resnet_tiny_basic.safetensors        weights of a narrow ResNet-18 layout (BasicBlock, [2,2,2,2], stem 8,
                                        widths 4/8/16/32, 10 classes), random BN statistics so eval mode is not
                                        an identity
   resnet_tiny_bottleneck.safetensors   the same for a narrow ResNet-50 layout (Bottleneck, [1,2,2,1], stem 8,
                                        widths 4/8/16/32, 10 classes)
+  resnet_tiny_grouped.safetensors      a narrow ResNeXt-style layout (Bottleneck, [1,1,1,1], widths 4/8/16/32,
+                                       groups 2, width_per_group 64: inner width 2x planes, grouped 3x3)
   resnet_tiny_*_io.safetensors         the input [2,3,64,64] and torchvision's outputs in eval mode (logits, the
                                        pooled vector, the last feature map) plus one train-mode forward (logits
                                        and the updated bn1 running statistics)
@@ -32,13 +35,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 class NarrowResNet(ResNet):
     """torchvision.models.resnet.ResNet.__init__ with the stem and stage widths as arguments."""
 
-    def __init__(self, block, layers, stem=64, widths=(64, 128, 256, 512), num_classes=1000):
+    def __init__(self, block, layers, stem=64, widths=(64, 128, 256, 512), num_classes=1000, groups=1, width_per_group=64):
         nn.Module.__init__(self)
         self._norm_layer = nn.BatchNorm2d
         self.inplanes = stem
         self.dilation = 1
-        self.groups = 1
-        self.base_width = 64
+        self.groups = groups
+        self.base_width = width_per_group
         self.conv1 = nn.Conv2d(3, self.inplanes, kernel_size=7, stride=2, padding=3, bias=False)
         self.bn1 = nn.BatchNorm2d(self.inplanes)
         self.relu = nn.ReLU(inplace=True)
@@ -87,13 +90,19 @@ def full_keys():
         out[f"resnet{depth}"] = keys
         tv.fc = nn.Identity()  # torchvision's / timm's way to drop the head (timm: reset_classifier(0))
         out[f"resnet{depth}_headless"] = key_shapes(tv)
+    # Grouped / widened bottlenecks (same key names, other inner widths): torchvision's own constructors.
+    for name, kwargs in {"resnext50_32x4d": dict(groups=32, width_per_group=4), "wide_resnet50_2": dict(width_per_group=128)}.items():
+        tv = getattr(torchvision.models, name)()
+        keys = key_shapes(tv)
+        assert keys == key_shapes(NarrowResNet(Bottleneck, [3, 4, 6, 3], **kwargs)), name
+        out[name] = keys
     with open(os.path.join(HERE, "resnet_keys.json"), "w") as f:
         json.dump(out, f, separators=(",", ":"))
 
 
-def tiny(name, block, layers, widths, seed):
+def tiny(name, block, layers, widths, seed, **kwargs):
     torch.manual_seed(seed)
-    model = NarrowResNet(block, layers, stem=8, widths=widths, num_classes=10)
+    model = NarrowResNet(block, layers, stem=8, widths=widths, num_classes=10, **kwargs)
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, nn.BatchNorm2d):
@@ -127,3 +136,4 @@ if __name__ == "__main__":
     full_keys()
     tiny("basic", BasicBlock, [2, 2, 2, 2], (4, 8, 16, 32), seed=18)
     tiny("bottleneck", Bottleneck, [1, 2, 2, 1], (4, 8, 16, 32), seed=50)
+    tiny("grouped", Bottleneck, [1, 1, 1, 1], (4, 8, 16, 32), seed=32, groups=2, width_per_group=64)

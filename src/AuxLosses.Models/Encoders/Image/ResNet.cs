@@ -26,8 +26,10 @@ namespace AuxLosses.Models;
 /// convolution ("ResNet v1.5", torchvision and timm). The defaults reproduce torchvision's <c>resnetNN()</c>
 /// including its initialisation (Kaiming-normal fan-out convolutions, BN weight 1 and bias 0).
 /// timm's plain <c>resnetNN</c> checkpoints (e.g. <c>resnet50.a1_in1k</c>) have exactly these keys (its <c>act1</c>,
-/// <c>global_pool</c> and friends hold no state); timm's deep-stem/average-down variants (<c>resnet50d</c>) and
-/// ResNeXt/wide ResNets (grouped or widened 3×3) use another layout and are not supported.
+/// <c>global_pool</c> and friends hold no state). ResNeXt and wide ResNets (torchvision's <c>resnext*</c>,
+/// <c>wide_resnet*</c>) are the same network with a grouped or widened 3×3 (<see cref="ResNetOptions.Groups"/>,
+/// <see cref="ResNetOptions.WidthPerGroup"/>). timm's deep-stem/average-down variants (<c>resnet50d</c>) use another
+/// layout and are not supported.
 /// </summary>
 /// <example>
 /// <code>
@@ -70,10 +72,10 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         bn1 = nn.BatchNorm2d(options.StemWidth, device: device);
         maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
         var inPlanes = options.StemWidth;
-        layer1 = MakeLayer(block, ref inPlanes, options.Widths[0], layers[0], stride: 1, device);
-        layer2 = MakeLayer(block, ref inPlanes, options.Widths[1], layers[1], stride: 2, device);
-        layer3 = MakeLayer(block, ref inPlanes, options.Widths[2], layers[2], stride: 2, device);
-        layer4 = MakeLayer(block, ref inPlanes, options.Widths[3], layers[3], stride: 2, device);
+        layer1 = MakeLayer(block, ref inPlanes, options.Widths[0], layers[0], stride: 1, options);
+        layer2 = MakeLayer(block, ref inPlanes, options.Widths[1], layers[1], stride: 2, options);
+        layer3 = MakeLayer(block, ref inPlanes, options.Widths[2], layers[2], stride: 2, options);
+        layer4 = MakeLayer(block, ref inPlanes, options.Widths[3], layers[3], stride: 2, options);
         fc = options.NumClasses > 0 ? nn.Linear(OutputSize, options.NumClasses, device: device) : null;
         RegisterComponents();
         Initialize(options);
@@ -125,6 +127,22 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
     /// <summary>torchvision's <c>resnet152</c>: bottleneck blocks, 3-8-36-3.</summary>
     public static ResNet ResNet152(ResNetOptions? options = null) => new(ResNetBlockType.Bottleneck, [3, 8, 36, 3], options);
 
+    /// <summary>torchvision's <c>resnext50_32x4d</c>: bottleneck blocks 3-4-6-3, 32 groups of 4 channels.</summary>
+    /// <remarks>The Groups and WidthPerGroup of <paramref name="options"/> are replaced.</remarks>
+    public static ResNet ResNeXt50_32x4d(ResNetOptions? options = null) => new(ResNetBlockType.Bottleneck, [3, 4, 6, 3], Grouped(options, 32, 4));
+
+    /// <summary>torchvision's <c>resnext101_32x8d</c>: bottleneck blocks 3-4-23-3, 32 groups of 8 channels.</summary>
+    /// <remarks>The Groups and WidthPerGroup of <paramref name="options"/> are replaced.</remarks>
+    public static ResNet ResNeXt101_32x8d(ResNetOptions? options = null) => new(ResNetBlockType.Bottleneck, [3, 4, 23, 3], Grouped(options, 32, 8));
+
+    /// <summary>torchvision's <c>wide_resnet50_2</c>: bottleneck blocks 3-4-6-3 with twice the inner width.</summary>
+    /// <remarks>The Groups and WidthPerGroup of <paramref name="options"/> are replaced.</remarks>
+    public static ResNet WideResNet50_2(ResNetOptions? options = null) => new(ResNetBlockType.Bottleneck, [3, 4, 6, 3], Grouped(options, 1, 128));
+
+    /// <summary>torchvision's <c>wide_resnet101_2</c>: bottleneck blocks 3-4-23-3 with twice the inner width.</summary>
+    /// <remarks>The Groups and WidthPerGroup of <paramref name="options"/> are replaced.</remarks>
+    public static ResNet WideResNet101_2(ResNetOptions? options = null) => new(ResNetBlockType.Bottleneck, [3, 4, 23, 3], Grouped(options, 1, 128));
+
     /// <summary>The standard ResNet of the given depth (18, 34, 50, 101 or 152).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="depth"/> is not one of those.</exception>
     public static ResNet Create(int depth, ResNetOptions? options = null) => depth switch
@@ -169,8 +187,11 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
                 InChannels = architecture.InChannels,
                 StemWidth = architecture.StemWidth,
                 Widths = architecture.Widths,
+                Groups = architecture.Groups,
+                WidthPerGroup = architecture.WidthPerGroup,
                 ZeroInitResidual = options?.ZeroInitResidual ?? false,
                 FrozenBatchNorm = options?.FrozenBatchNorm ?? false,
+                Device = options?.Device,
             };
             var model = new ResNet(block, layers, resolved);
             try
@@ -263,6 +284,23 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         }
     }
 
+    private static ResNetOptions Grouped(ResNetOptions? options, long groups, long widthPerGroup)
+    {
+        options ??= new ResNetOptions();
+        return new ResNetOptions
+        {
+            NumClasses = options.NumClasses,
+            InChannels = options.InChannels,
+            StemWidth = options.StemWidth,
+            Widths = options.Widths,
+            Groups = groups,
+            WidthPerGroup = widthPerGroup,
+            ZeroInitResidual = options.ZeroInitResidual,
+            FrozenBatchNorm = options.FrozenBatchNorm,
+            Device = options.Device,
+        };
+    }
+
     private static bool IsHeadKey(string key, IReadOnlyList<string> prefixes) =>
         key is "fc.weight" or "fc.bias" || prefixes.Any(p => key == p + "fc.weight" || key == p + "fc.bias");
 
@@ -330,9 +368,10 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         }
     }
 
-    private static Sequential MakeLayer(ResNetBlockType block, ref long inPlanes, long planes, int blocks, long stride, Device? device)
+    private static Sequential MakeLayer(ResNetBlockType block, ref long inPlanes, long planes, int blocks, long stride, ResNetOptions options)
     {
         var expansion = block == ResNetBlockType.Bottleneck ? ResNetBottleneck.Expansion : 1;
+        var device = options.Device;
         var modules = new List<nn.Module<Tensor, Tensor>>(blocks);
         for (var i = 0; i < blocks; i++)
         {
@@ -346,7 +385,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
             }
 
             modules.Add(block == ResNetBlockType.Bottleneck
-                ? new ResNetBottleneck(inPlanes, planes, s, downsample, device)
+                ? new ResNetBottleneck(inPlanes, planes, s, downsample, options.Groups, options.WidthPerGroup, device)
                 : new ResNetBasicBlock(inPlanes, planes, s, downsample, device));
             inPlanes = planes * expansion;
         }
@@ -426,10 +465,25 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
             throw new ArgumentOutOfRangeException(nameof(options), options.StemWidth, "ResNetOptions.StemWidth must be ≥ 1.");
         }
 
+        if (options.Groups < 1 || options.WidthPerGroup < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Groups {options.Groups}, WidthPerGroup {options.WidthPerGroup}", "ResNetOptions.Groups and WidthPerGroup must be ≥ 1.");
+        }
+
+        if (block == ResNetBlockType.Basic && (options.Groups != 1 || options.WidthPerGroup != 64))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"Groups {options.Groups}, WidthPerGroup {options.WidthPerGroup}", "Basic blocks support only ResNetOptions.Groups = 1 and WidthPerGroup = 64 (as torchvision).");
+        }
+
         if (options.Widths is null || options.Widths.Count != 4 || options.Widths.Any(w => w < 1))
         {
             var actual = options.Widths is null ? "null" : $"[{string.Join(", ", options.Widths)}]";
             throw new ArgumentOutOfRangeException(nameof(options), actual, "ResNetOptions.Widths must hold four positive stage widths.");
+        }
+
+        if (block == ResNetBlockType.Bottleneck && options.Widths.Any(w => ResNetBottleneck.InnerWidth(w, options.Groups, options.WidthPerGroup) < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.WidthPerGroup, "ResNetOptions.WidthPerGroup is too small: a stage's inner width ⌊width · WidthPerGroup / 64⌋ · Groups would be 0.");
         }
     }
 
@@ -469,9 +523,23 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         var block = mapped.ContainsKey("layer1.0.conv3.weight") ? ResNetBlockType.Bottleneck : ResNetBlockType.Basic;
         var layers = new int[4];
         var widths = new long[4];
+        long groups = 1, widthPerGroup = 64;
         for (var s = 0; s < 4; s++)
         {
             widths[s] = Need($"layer{s + 1}.0.conv1.weight").shape[0];
+            if (block == ResNetBlockType.Bottleneck)
+            {
+                // planes = conv3 outputs / 4; the inner width (conv1's outputs) = planes · WidthPerGroup / 64 · Groups,
+                // and conv2's weight is [width, width / Groups, 3, 3].
+                var inner = widths[s];
+                widths[s] = Need($"layer{s + 1}.0.conv3.weight").shape[0] / ResNetBottleneck.Expansion;
+                if (s == 0)
+                {
+                    groups = inner / Need("layer1.0.conv2.weight").shape[1];
+                    widthPerGroup = inner / groups * 64 / widths[0];
+                }
+            }
+
             while (mapped.ContainsKey($"layer{s + 1}.{layers[s]}.conv1.weight"))
             {
                 layers[s]++;
@@ -479,7 +547,14 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         }
 
         var classes = mapped.TryGetValue("fc.weight", out var head) && head.dim() == 2 ? head.shape[0] : 0;
-        var architecture = new ResNetOptions { InChannels = stem.shape[1], StemWidth = stem.shape[0], Widths = widths };
+        var architecture = new ResNetOptions
+        {
+            InChannels = stem.shape[1],
+            StemWidth = stem.shape[0],
+            Widths = widths,
+            Groups = groups,
+            WidthPerGroup = widthPerGroup,
+        };
         return (block, layers, architecture, classes);
     }
 }

@@ -25,6 +25,19 @@ public sealed class ResNetOptions
     public IReadOnlyList<long> Widths { get; init; } = [64, 128, 256, 512];
 
     /// <summary>
+    /// Groups of every bottleneck's 3×3 convolution (ResNeXt's cardinality; torchvision's <c>groups</c>). Default 1.
+    /// Basic blocks require 1.
+    /// </summary>
+    public long Groups { get; init; } = 1;
+
+    /// <summary>
+    /// Channels per group of the bottleneck 3×3 convolution at the 64-wide stage (torchvision's <c>width_per_group</c>):
+    /// a stage of width <c>planes</c> has inner width ⌊planes · WidthPerGroup / 64⌋ · Groups. Default 64;
+    /// <c>resnext50_32x4d</c> uses Groups 32 and 4, <c>wide_resnet50_2</c> uses 128. Basic blocks require 64.
+    /// </summary>
+    public long WidthPerGroup { get; init; } = 64;
+
+    /// <summary>
     /// Zero-initialise the last batch norm's weight of every residual branch, so each block starts as the identity
     /// (Goyal et al., 2017; torchvision's <c>zero_init_residual</c>). Default false.
     /// </summary>

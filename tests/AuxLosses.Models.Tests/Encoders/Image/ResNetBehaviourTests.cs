@@ -174,6 +174,8 @@ public sealed class ResNetBehaviourTests
         classes.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*NumClasses*");
         var layers = () => new ResNet(ResNetBlockType.Basic, [1, 0, 1, 1], Tiny());
         layers.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("layers");
+        var groupedBasic = () => new ResNet(ResNetBlockType.Basic, [1, 1, 1, 1], new ResNetOptions { Groups = 2, Widths = [4, 4, 4, 4], StemWidth = 4 });
+        groupedBasic.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Basic blocks*Groups*");
     }
 
     [Fact]

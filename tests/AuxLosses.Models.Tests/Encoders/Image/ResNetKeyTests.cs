@@ -34,6 +34,21 @@ public sealed class ResNetKeyTests
     }
 
     [Fact]
+    public void ResNeXt_and_wide_ResNet_state_dicts_equal_torchvision()
+    {
+        var meta = new ResNetOptions { Device = torch.META };
+        using (var resnext = ResNet.ResNeXt50_32x4d(meta))
+        {
+            AssertSameState(resnext, "resnext50_32x4d");
+            resnext.Options.Groups.Should().Be(32);
+        }
+
+        using var wide = ResNet.WideResNet50_2(meta);
+        AssertSameState(wide, "wide_resnet50_2");
+        wide.OutputSize.Should().Be(2048);
+    }
+
+    [Fact]
     public void Factories_build_the_documented_layouts()
     {
         using var r18 = ResNet.ResNet18(new ResNetOptions { NumClasses = 0 });

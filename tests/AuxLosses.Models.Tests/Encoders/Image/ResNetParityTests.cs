@@ -17,6 +17,7 @@ public sealed class ResNetParityTests(ITestOutputHelper output)
     [Theory]
     [InlineData("basic", ResNetBlockType.Basic, new[] { 2, 2, 2, 2 }, 32)]
     [InlineData("bottleneck", ResNetBlockType.Bottleneck, new[] { 1, 2, 2, 1 }, 128)]
+    [InlineData("grouped", ResNetBlockType.Bottleneck, new[] { 1, 1, 1, 1 }, 128)]
     public void FromPretrained_infers_the_architecture_and_matches_torchvision_in_eval_mode(string name, ResNetBlockType block, int[] layers, long channels)
     {
         using var scope = NewDisposeScope();
@@ -50,6 +51,7 @@ public sealed class ResNetParityTests(ITestOutputHelper output)
     [Theory]
     [InlineData("basic")]
     [InlineData("bottleneck")]
+    [InlineData("grouped")]
     public void A_train_mode_forward_matches_torchvision_including_the_running_statistics(string name)
     {
         using var scope = NewDisposeScope();
@@ -68,6 +70,16 @@ public sealed class ResNetParityTests(ITestOutputHelper output)
         ResNetFixture.MaxAbsDiff(state["bn1.running_mean"], io["train_bn1_running_mean"]).Should().BeLessThan(1e-5);
         ResNetFixture.MaxAbsDiff(state["bn1.running_var"], io["train_bn1_running_var"]).Should().BeLessThan(1e-5);
         state["bn1.num_batches_tracked"].item<long>().Should().Be(io["train_bn1_num_batches_tracked"].item<long>()).And.Be(8);
+    }
+
+    [Fact]
+    public void The_grouped_layout_is_inferred_from_the_checkpoint()
+    {
+        using var model = ResNet.FromPretrained(ResNetFixture.Path("resnet_tiny_grouped.safetensors"));
+        model.Options.Groups.Should().Be(2);
+        model.Options.WidthPerGroup.Should().Be(64);
+        model.Options.Widths.Should().Equal(4L, 8L, 16L, 32L);
+        model.Options.StemWidth.Should().Be(8);
     }
 
     [Fact]
