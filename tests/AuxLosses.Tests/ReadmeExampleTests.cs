@@ -41,7 +41,9 @@ public sealed class ReadmeExampleTests
     {
         var root = RepositoryRoot();
         var readme = File.ReadAllLines(Path.Combine(root, "README.md"));
-        var source = File.ReadAllLines(Path.Combine(root, "tests", "AuxLosses.Tests", "ReadmeExampleTests.cs"));
+        // The regions live in the two test projects' README example files.
+        var source = new[] { Path.Combine("AuxLosses.Tests", "ReadmeExampleTests.cs"), Path.Combine("AuxLosses.Models.Tests", "ReadmeModelsExampleTests.cs") }
+            .SelectMany(f => File.ReadAllLines(Path.Combine(root, "tests", f))).ToArray();
         var blocks = 0;
         for (var i = 0; i < readme.Length; i++)
         {
