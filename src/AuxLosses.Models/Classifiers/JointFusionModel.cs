@@ -1,5 +1,5 @@
-using TorchSharp;
 using AuxLosses.Models.Internal;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AuxLosses.Models;

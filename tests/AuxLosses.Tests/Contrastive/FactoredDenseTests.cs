@@ -101,8 +101,14 @@ public sealed class FactoredDenseTests
         {
             using var loss = new ImageTextContrastiveLoss(new ContrastiveLossOptions
             {
-                Implementation = ContrastiveImplementation.Dense, Normalize = false, LearnableTemperature = false, Temperature = 1.0,
-                MaxLogitScale = 1.0, LabelSmoothing = 0.1, ImageToTextWeight = wr, TextToImageWeight = wc,
+                Implementation = ContrastiveImplementation.Dense,
+                Normalize = false,
+                LearnableTemperature = false,
+                Temperature = 1.0,
+                MaxLogitScale = 1.0,
+                LabelSmoothing = 0.1,
+                ImageToTextWeight = wr,
+                TextToImageWeight = wc,
             });
             // Unit text rows and ±100 image rows: logits ±1e4 with huge gaps inside every row and column.
             var x = (Features(6, 1, 321, ScalarType.Float32).sign() * 100).expand(6, 4).contiguous().to_type(dtype).requires_grad_(true);

@@ -81,7 +81,12 @@ public sealed class BertConfig
     /// <summary>roberta-base: 12 layers, H = 768, 12 heads, vocabulary 50265, 514 positions, padding id 1.</summary>
     public static BertConfig RobertaBase => new()
     {
-        VocabSize = 50265, MaxPositionEmbeddings = 514, TypeVocabSize = 1, LayerNormEps = 1e-5, PadTokenId = 1, ModelType = "roberta",
+        VocabSize = 50265,
+        MaxPositionEmbeddings = 514,
+        TypeVocabSize = 1,
+        LayerNormEps = 1e-5,
+        PadTokenId = 1,
+        ModelType = "roberta",
     };
 
     /// <summary>Reads and validates a <c>config.json</c> file.</summary>

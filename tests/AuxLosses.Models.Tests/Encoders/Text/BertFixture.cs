@@ -34,9 +34,16 @@ internal static class BertFixture
 
     public static BertConfig Tiny(string modelType = "bert") => new()
     {
-        VocabSize = 100, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 37,
-        MaxPositionEmbeddings = 16, TypeVocabSize = modelType == "bert" ? 2 : 1, PadTokenId = modelType == "bert" ? 0 : 1,
-        ModelType = modelType, InitializerRange = 0.5,
+        VocabSize = 100,
+        HiddenSize = 32,
+        NumHiddenLayers = 2,
+        NumAttentionHeads = 4,
+        IntermediateSize = 37,
+        MaxPositionEmbeddings = 16,
+        TypeVocabSize = modelType == "bert" ? 2 : 1,
+        PadTokenId = modelType == "bert" ? 0 : 1,
+        ModelType = modelType,
+        InitializerRange = 0.5,
     };
 
     public static BertModel TinyModel(string modelType = "bert", long seed = 3)

@@ -78,7 +78,12 @@ public sealed class BertModelTests
     {
         using var model = new BertModel(new BertConfig
         {
-            VocabSize = 100, HiddenSize = 32, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 37, MaxPositionEmbeddings = 16,
+            VocabSize = 100,
+            HiddenSize = 32,
+            NumHiddenLayers = 2,
+            NumAttentionHeads = 4,
+            IntermediateSize = 37,
+            MaxPositionEmbeddings = 16,
             HiddenDropoutProb = 0.5,
         });
         using var scope = NewDisposeScope();
