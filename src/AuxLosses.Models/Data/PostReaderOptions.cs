@@ -17,6 +17,12 @@ public sealed class PostReaderOptions
     /// </summary>
     public string ImageFileFormat { get; init; } = "{0}.jpg";
 
+    /// <summary>
+    /// File names tried in order when <see cref="ImageFileFormat"/> does not exist, each with <c>{0}</c> for the id.
+    /// Default empty; the paper's loaders fall back from <c>.jpg</c> to <c>.png</c>, i.e. <c>["{0}.png"]</c>.
+    /// </summary>
+    public IReadOnlyList<string> AlternateImageFileFormats { get; init; } = [];
+
     /// <summary>What to do when an image file is missing. Default <see cref="MissingImagePolicy.Fail"/>.</summary>
     public MissingImagePolicy MissingImagePolicy { get; init; } = MissingImagePolicy.Fail;
 
@@ -55,6 +61,13 @@ public sealed class PostReaderOptions
     /// (<c>data_key_imgtxt_random.csv</c>) name the task's column instead.
     /// </summary>
     public string LabelColumn { get; init; } = "label";
+
+    /// <summary>
+    /// CSV rows with more fields than the header are read by joining the surplus into the text column with commas
+    /// (the text held unquoted commas), instead of being malformed. Default false. The paper does this for the raw TIR
+    /// file (<c>textimage-data.csv</c>); joining with "," rebuilds the written text exactly.
+    /// </summary>
+    public bool MergeExtraFieldsIntoText { get; init; }
 
     /// <summary>Column holding the split in CSV files; read where present, otherwise posts get the caller's split. Default <c>split</c>.</summary>
     public string SplitColumn { get; init; } = "split";

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
@@ -89,6 +90,11 @@ public static class PostReaders
             while (Next(records, path))
             {
                 var record = records.Current;
+                if (options.MergeExtraFieldsIntoText && record.Fields.Count > header.Count)
+                {
+                    record = MergeIntoText(record, header.Count, textCol);
+                }
+
                 if (record.Fields.Count != header.Count)
                 {
                     builder.Malformed(record.LineNumber, $"expected {header.Count} columns, found {record.Fields.Count}");
@@ -309,6 +315,25 @@ public static class PostReaders
         }
     }
 
+    private static CsvRecord MergeIntoText(CsvRecord record, int columns, int textCol)
+    {
+        // Fields before the text column and after it keep their places; the surplus belongs to the text.
+        int extra = record.Fields.Count - columns;
+        var fields = new List<string>(columns);
+        for (int k = 0; k < textCol; k++)
+        {
+            fields.Add(record.Fields[k]);
+        }
+
+        fields.Add(string.Join(',', Enumerable.Range(textCol, extra + 1).Select(k => record.Fields[k])));
+        for (int k = textCol + extra + 1; k < record.Fields.Count; k++)
+        {
+            fields.Add(record.Fields[k]);
+        }
+
+        return record with { Fields = fields };
+    }
+
     private static bool Next(IEnumerator<CsvRecord> records, string path)
     {
         try
@@ -375,6 +400,16 @@ public static class PostReaders
                     $"{nameof(PostReaderOptions.ImageFileFormat)} must contain {{0}} for the post id");
             }
 
+            ArgumentNullException.ThrowIfNull(options.AlternateImageFileFormats, nameof(options));
+            foreach (string format in options.AlternateImageFileFormats)
+            {
+                if (string.IsNullOrEmpty(format) || !format.Contains("{0}", StringComparison.Ordinal))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(options), format,
+                        $"each of {nameof(PostReaderOptions.AlternateImageFileFormats)} must contain {{0}} for the post id");
+                }
+            }
+
             _path = path;
             _options = options;
         }
@@ -427,12 +462,11 @@ public static class PostReaders
             string? imagePath = null;
             if (_options.ImageRoot is { } root)
             {
-                string candidate = Path.Combine(root, string.Format(CultureInfo.InvariantCulture, _options.ImageFileFormat, id));
-                if (File.Exists(candidate))
-                {
-                    imagePath = candidate;
-                }
-                else
+                string candidate = ImageFile(root, _options.ImageFileFormat, id);
+                imagePath = File.Exists(candidate)
+                    ? candidate
+                    : _options.AlternateImageFileFormats.Select(f => ImageFile(root, f, id)).FirstOrDefault(File.Exists);
+                if (imagePath is null)
                 {
                     switch (_options.MissingImagePolicy)
                     {
@@ -451,6 +485,9 @@ public static class PostReaders
 
             _posts.Add(new SocialMediaPost(id, text, label, imagePath, split));
         }
+
+        private static string ImageFile(string root, string format, string id) =>
+            Path.Combine(root, string.Format(CultureInfo.InvariantCulture, format, id));
 
         public PostDataset Build() => new(_posts.ToArray(), _missingImages, _filtered, _skipped.ToArray());
     }

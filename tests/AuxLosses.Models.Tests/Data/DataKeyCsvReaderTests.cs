@@ -141,4 +141,42 @@ public class DataKeyCsvReaderTests
         ((Action)(() => PostReaders.ReadDataKeyCsv(DataFiles.Fixture("absent.csv"))))
             .Should().Throw<FileNotFoundException>();
     }
+
+    [Fact]
+    public void Extra_fields_merge_into_the_text_only_when_asked()
+    {
+        string path = DataFiles.Fixture("data_tir_raw.csv");
+        var options = new PostReaderOptions { LabelColumn = "image_adds", MergeExtraFieldsIntoText = true, SplitColumn = "none" };
+        var data = PostReaders.ReadDataKeyCsv(path, options);
+
+        data.Posts.Should().Equal(
+            new SocialMediaPost("900", "no comma here", 1),
+            new SocialMediaPost("901", "one, unquoted, comma", 0),
+            new SocialMediaPost("902", "quoted, fine", 1));
+
+        var strict = () => PostReaders.ReadDataKeyCsv(path, new PostReaderOptions { LabelColumn = "image_adds" });
+        strict.Should().Throw<MalformedRowException>().Which.Message.Should().Be($"{path}:3: expected 5 columns, found 7");
+    }
+
+    [Fact]
+    public void Alternate_image_formats_are_tried_in_order()
+    {
+        string images = DataFiles.ImageFolder("101");
+        File.WriteAllBytes(Path.Combine(images, "102.png"), []);
+        File.WriteAllBytes(Path.Combine(images, "103.jpeg"), []);
+        var options = new PostReaderOptions
+        {
+            ImageRoot = images,
+            AlternateImageFileFormats = ["{0}.png", "{0}.jpeg"],
+            MissingImagePolicy = MissingImagePolicy.TextOnly,
+        };
+        var data = PostReaders.ReadDataKeyCsv(DataFiles.Fixture("data_key_good.csv"), options);
+
+        data.Posts.Select(p => p.ImagePath).Should().Equal(
+            Path.Combine(images, "101.jpg"), Path.Combine(images, "102.png"), Path.Combine(images, "103.jpeg"), null);
+        data.MissingImages.Should().Be(1);
+
+        var bad = () => PostReaders.ReadDataKeyCsv(DataFiles.Fixture("data_key_good.csv"), new PostReaderOptions { AlternateImageFileFormats = ["x.png"] });
+        bad.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*AlternateImageFileFormats*");
+    }
 }
