@@ -11,8 +11,8 @@ namespace AuxLosses.Models;
 /// over the concatenated batches.
 /// </summary>
 /// <remarks>
-/// Tensor batches are counted on their own device (one <c>bincount</c> of <c>target·C + prediction</c>), so only
-/// C² counts cross to the host per batch. Logits are reduced with <c>argmax</c> over the last dimension (ties go
+/// Logits are reduced on their own device; only the B predicted and B true indices cross to the host per batch
+/// (one synchronization, plus one for the NaN/Inf check of logits), where they are counted exactly and deterministically. Logits are reduced with <c>argmax</c> over the last dimension (ties go
 /// to the lowest index, as torch's argmax).
 /// </remarks>
 public sealed class MetricAccumulator
@@ -91,15 +91,22 @@ public sealed class MetricAccumulator
             throw new ArgumentException($"{nameof(outputs)} must contain at least one sample.", nameof(outputs));
         }
 
-        var t = targets.to(ScalarType.Int64);
-        CheckRange(predictions, nameof(outputs));
-        CheckRange(t, nameof(targets));
-        var c = NumClasses;
-        var counts = bincount(t * c + predictions, minlength: c * c).to(DeviceType.CPU).to(ScalarType.Int64);
-        var flat = counts.data<long>().ToArray();
-        for (var i = 0; i < flat.Length; i++)
+        // Only the 2·B class indices cross to the host; counting there avoids CUDA bincount/scatter_add,
+        // which torch flags as non-deterministic, and range-checks before any cell is touched.
+        var pairs = stack([predictions, targets.to(ScalarType.Int64)]).cpu();
+        var flat = pairs.data<long>().ToArray();
+        var b = (int)predictions.shape[0];
+        var p = new int[b];
+        var t = new int[b];
+        for (var i = 0; i < b; i++)
         {
-            _confusion[i / c, i % c] += flat[i];
+            p[i] = Checked(flat[i], i, nameof(outputs));
+            t[i] = Checked(flat[b + i], i, nameof(targets));
+        }
+
+        for (var i = 0; i < b; i++)
+        {
+            _confusion[t[i], p[i]]++;
         }
 
         Count += predictions.shape[0];
@@ -144,15 +151,13 @@ public sealed class MetricAccumulator
         Count = 0;
     }
 
-    // Range check before bincount: an out-of-range index would land in another class's cell silently.
-    private void CheckRange(Tensor labels, string name)
+    private int Checked(long label, int index, string name)
     {
-        var min = labels.min().item<long>();
-        var max = labels.max().item<long>();
-        if (min < 0 || max >= NumClasses)
+        if (label < 0 || label >= NumClasses)
         {
-            var bad = min < 0 ? min : max;
-            throw new ArgumentException($"{name} contains label {bad} outside [0, {NumClasses}) (numClasses = {NumClasses}).", name);
+            throw new ArgumentException($"{name}[{index}] = {label} is outside [0, {NumClasses}) (numClasses = {NumClasses}).", name);
         }
+
+        return (int)label;
     }
 }

@@ -112,8 +112,8 @@ public sealed class MetricAccumulatorTests
         acc.Invoking(x => x.Add(zeros(2), targets)).Should().Throw<ArgumentException>().WithParameterName("outputs");
         acc.Invoking(x => x.Add(zeros(2, 2, dtype: ScalarType.Int64), targets)).Should().Throw<ArgumentException>().WithParameterName("outputs");
         acc.Invoking(x => x.Add(zeros(3, 3), targets)).Should().Throw<ArgumentException>().WithParameterName("targets");
-        acc.Invoking(x => x.Add(zeros(2, 3), tensor(new long[] { 0, 3 }))).Should().Throw<ArgumentException>().WithParameterName("targets").WithMessage("*3*outside*");
-        acc.Invoking(x => x.Add(tensor(new long[] { -1, 0 }), targets)).Should().Throw<ArgumentException>().WithParameterName("outputs").WithMessage("*-1*");
+        acc.Invoking(x => x.Add(zeros(2, 3), tensor(new long[] { 0, 3 }))).Should().Throw<ArgumentException>().WithParameterName("targets").WithMessage("*targets[1] = 3*outside*");
+        acc.Invoking(x => x.Add(tensor(new long[] { -1, 0 }), targets)).Should().Throw<ArgumentException>().WithParameterName("outputs").WithMessage("*outputs[0] = -1*");
         acc.Invoking(x => x.Add(zeros(2, 3), zeros(2))).Should().Throw<ArgumentException>().WithParameterName("targets").WithMessage("*integer*");
         acc.Invoking(x => x.Add(zeros(0, 3), zeros(0, dtype: ScalarType.Int64))).Should().Throw<ArgumentException>().WithParameterName("targets");
         acc.Invoking(x => x.Add([0, 1], [0])).Should().Throw<ArgumentException>().WithParameterName("targets");
