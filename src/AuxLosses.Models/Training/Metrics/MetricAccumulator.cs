@@ -11,9 +11,9 @@ namespace AuxLosses.Models;
 /// over the concatenated batches.
 /// </summary>
 /// <remarks>
-/// Logits are reduced on their own device; only the B predicted and B true indices cross to the host per batch
-/// (one synchronization, plus one for the NaN/Inf check of logits), where they are counted exactly and deterministically. Logits are reduced with <c>argmax</c> over the last dimension (ties go
-/// to the lowest index, as torch's argmax).
+/// Logits [B, C] are reduced with <c>argmax</c> over the class dimension on their own device (ties go to the lowest
+/// index, as torch's argmax). Only the B predicted and B true indices then cross to the host (one synchronization,
+/// plus one for the NaN/Inf check of logits), where they are counted exactly and deterministically.
 /// </remarks>
 public sealed class MetricAccumulator
 {

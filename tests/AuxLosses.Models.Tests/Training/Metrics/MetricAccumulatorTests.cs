@@ -124,7 +124,7 @@ public sealed class MetricAccumulatorTests
     }
 
     [Fact]
-    public void Adding_tensors_leaks_nothing()
+    public void Tensor_inputs_leak_nothing()
     {
         using var outer = NewDisposeScope();
         var acc = new MetricAccumulator(4);
@@ -132,12 +132,15 @@ public sealed class MetricAccumulatorTests
         var targets = randint(0, 4, [8]);
         acc.Add(logits, targets); // warm-up
         var before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+        var predictions = logits.argmax(1);
         for (var i = 0; i < 50; i++)
         {
             acc.Add(logits, targets);
+            acc.Add(predictions, targets);
+            _ = ClassificationMetrics.Compute(predictions, targets, 4);
         }
 
         (DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount).Should().Be(before);
-        acc.Count.Should().Be(51 * 8);
+        acc.Count.Should().Be(101 * 8);
     }
 }
