@@ -130,9 +130,9 @@ public sealed class MetricAccumulatorTests
         var acc = new MetricAccumulator(4);
         var logits = randn(8, 4);
         var targets = randint(0, 4, [8]);
+        var predictions = logits.argmax(1);
         acc.Add(logits, targets); // warm-up
         var before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        var predictions = logits.argmax(1);
         for (var i = 0; i < 50; i++)
         {
             acc.Add(logits, targets);
