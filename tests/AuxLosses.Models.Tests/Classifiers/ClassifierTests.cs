@@ -3,6 +3,7 @@ using System.Linq;
 using AuxLosses;
 using AuxLosses.Models;
 using AuxLosses.Models.Tests.Fusion;
+using AuxLosses.Tests.Infrastructure;
 using FluentAssertions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -93,7 +94,7 @@ public sealed class ClassifierTests
         var model = new LateFusionClassifier(new FakeTextEncoder(8), new FakeImageEncoder(6), new GatedMultimodalUnit(8, 6, 4), new LateFusionClassifierOptions { ProjectionSize = 4 });
         var itm = new ImageTextMatchingLoss(4);
         var (pixels, ids, mask, labels) = Batch();
-        Leak.AssertFlat(() =>
+        LeakCheck.AssertFlat(() =>
         {
             using var scope = NewDisposeScope();
             model.zero_grad();
@@ -174,7 +175,7 @@ public sealed class ClassifierTests
         var (pixels, ids, mask, labels) = Batch();
         using var objective = new SemiPushPullObjective(new SemiPushPullOptions { Alpha = 10 });
         var optimizer = optim.SGD(model.TrainableParameters(), 1e-3);
-        Leak.AssertFlat(() =>
+        LeakCheck.AssertFlat(() =>
         {
             using var scope = NewDisposeScope();
             objective.TrainStep(optimizer, () => model.call(pixels, ids, mask).ToBatch(), labels);

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using AuxLosses.Models;
+using AuxLosses.Tests.Infrastructure;
 using FluentAssertions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -178,7 +179,7 @@ public sealed class FusionHeadTests
         var f = new FusionFeatures(f0.TextPooled.to(ScalarType.Float32).requires_grad_(), f0.ImagePooled.to(ScalarType.Float32), ImageTokens: f0.ImageTokens!.to(ScalarType.Float32));
         foreach (var head in heads)
         {
-            Leak.AssertFlat(() =>
+            LeakCheck.AssertFlat(() =>
             {
                 using var scope = NewDisposeScope();
                 head.zero_grad();

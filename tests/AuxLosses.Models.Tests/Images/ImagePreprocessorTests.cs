@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using AuxLosses.Models.Internal;
+using AuxLosses.Tests.Infrastructure;
 using FluentAssertions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -203,17 +204,6 @@ public sealed class ImagePreprocessorTests
             _ = batch.sum().item<float>();
         }
 
-        for (var i = 0; i < 3; i++)
-        {
-            Step();
-        }
-
-        var before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        for (var i = 0; i < 200; i++)
-        {
-            Step();
-        }
-
-        DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount.Should().Be(before);
+        LeakCheck.AssertFlat(Step);
     }
 }

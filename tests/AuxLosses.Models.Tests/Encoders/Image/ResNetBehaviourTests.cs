@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using AuxLosses.Tests.Infrastructure;
 using FluentAssertions;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -204,7 +205,7 @@ public sealed class ResNetBehaviourTests
         using var model = TinyBasic(Tiny());
         model.train();
         using var x = randn(2, 3, 16, 16);
-        ResNetFixture.AssertNoLeak(() =>
+        LeakCheck.AssertFlat(() =>
         {
             using var scope = NewDisposeScope();
             var logits = model.forward(x);
@@ -220,7 +221,7 @@ public sealed class ResNetBehaviourTests
         model.train();
         using var x = randn(2, 3, 16, 16);
         using var labels = tensor(new long[] { 1, 3 });
-        ResNetFixture.AssertNoLeak(
+        LeakCheck.AssertFlat(
             () =>
             {
                 using var scope = NewDisposeScope();

@@ -36,22 +36,4 @@ internal static class ResNetFixture
     /// <summary>A unique temporary file path (deleted by the caller).</summary>
     public static string TempFile(string extension) =>
         System.IO.Path.Combine(System.IO.Path.GetTempPath(), "auxlosses-resnet-" + Guid.NewGuid().ToString("N")[..12] + extension);
-
-    /// <summary>Asserts the number of live tensors on this thread stays flat over <paramref name="steps"/> calls.</summary>
-    public static void AssertNoLeak(Action step, int steps = 200, int warmup = 3)
-    {
-        for (var i = 0; i < warmup; i++)
-        {
-            step();
-        }
-
-        var before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        for (var i = 0; i < steps; i++)
-        {
-            step();
-        }
-
-        var after = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        after.Should().Be(before, $"{steps} steps must not leave tensors alive (before {before}, after {after})");
-    }
 }

@@ -34,22 +34,4 @@ internal static class VitFixture
         actual.shape.Should().Equal(expected.shape);
         return (actual.to(float64) - expected.to(float64)).abs().max().item<double>();
     }
-
-    /// <summary>Asserts the live tensor count on this thread is flat over <paramref name="steps"/> repetitions.</summary>
-    public static void AssertNoLeak(Action step, int steps = 200, int warmup = 3)
-    {
-        for (var i = 0; i < warmup; i++)
-        {
-            step();
-        }
-
-        var before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        for (var i = 0; i < steps; i++)
-        {
-            step();
-        }
-
-        var after = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        after.Should().Be(before, $"{steps} steps must not leave tensors alive (before {before}, after {after})");
-    }
 }

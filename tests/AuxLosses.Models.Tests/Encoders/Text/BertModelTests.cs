@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using AuxLosses.Tests.Infrastructure;
 using FluentAssertions;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -157,19 +158,7 @@ public sealed class BertModelTests
             result.Pooled!.sum().add(result.HiddenStates.Select(h => h.mean()).Aggregate((x, y) => x.add(y))).backward();
         }
 
-        for (var i = 0; i < 3; i++)
-        {
-            Step();
-        }
-
-        var before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        for (var i = 0; i < 200; i++)
-        {
-            Step();
-        }
-
-        var after = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-        after.Should().Be(before);
+        LeakCheck.AssertFlat(Step);
         ids.Dispose();
         mask.Dispose();
     }
