@@ -9,8 +9,9 @@ using F = TorchSharp.torch.nn.functional;
 namespace AuxLosses;
 
 /// <summary>
-/// IID, TTD and ITD, the alignment analysis of SPP-SCL (repository TomorrowJW/SPP-SCL): mean pairwise Euclidean
-/// distances among samples that share a label.
+/// IID, TTD and ITD, the alignment analysis the SPP-SCL paper reports: mean pairwise Euclidean distances among samples
+/// that share a label. The paper's repository (TomorrowJW/SPP-SCL) has no code for them, so the exact definition below
+/// is this library's.
 /// <code>
 /// P_c = { i : y_i = c }
 /// IID = Σ_c Σ_{i≠j ∈ P_c} ‖x_i − x_j‖ / Σ_c n_c(n_c − 1)      image-image

@@ -10,7 +10,7 @@ namespace AuxLosses;
 /// </summary>
 public sealed class FeatureQueueOptions
 {
-    /// <summary>Number of (image, text) entries kept, K (default 65536, MoCo's value; ALBEF uses 57600). Must be ≥ 1.</summary>
+    /// <summary>Number of (image, text) entries kept, K (default 65536, MoCo's and ALBEF's value; BLIP uses 57600). Must be ≥ 1.</summary>
     public int Capacity { get; init; } = 65536;
 
     /// <summary>Embedding width D of both modalities (default 256, ALBEF/BLIP's <c>embed_dim</c>). Must be ≥ 1.</summary>
