@@ -60,11 +60,13 @@ internal sealed class BatchPrefetcher<TBatch> : IDisposable
         Slot slot;
         lock (_gate)
         {
+            // Checked before every batch, ready or not, as the inline path does.
+            _stop.Token.ThrowIfCancellationRequested();
             ref var entry = ref _ring[index % _ring.Length];
             while (!entry.Ready)
             {
-                _stop.Token.ThrowIfCancellationRequested();
                 Monitor.Wait(_gate);
+                _stop.Token.ThrowIfCancellationRequested();
             }
 
             slot = entry;
