@@ -71,7 +71,7 @@ public sealed class ImagePreprocessor
     /// <summary>Decodes and transforms the image file at <paramref name="path"/> into a float32 tensor <c>[3, H, W]</c>.</summary>
     /// <exception cref="FileNotFoundException">No file exists at <paramref name="path"/>.</exception>
     /// <exception cref="ImageDecodeException">The file is empty, truncated, corrupt or not an image; it names the path.</exception>
-    public Tensor Preprocess(string path) => ToTensor([Load(path)]).squeeze(0);
+    public Tensor Preprocess(string path) => Single(ToTensor([Load(path)]));
 
     /// <summary>
     /// Decodes and transforms the image read from <paramref name="stream"/> (from its current position to its end)
@@ -92,7 +92,7 @@ public sealed class ImagePreprocessor
     /// </summary>
     /// <exception cref="ImageDecodeException">The data is empty, truncated, corrupt or not an image.</exception>
     public Tensor Preprocess(ReadOnlySpan<byte> encoded, string? sourceName = null)
-        => ToTensor([Transform(SkiaImageDecoder.Decode(encoded, sourceName, Options))]).squeeze(0);
+        => Single(ToTensor([Transform(SkiaImageDecoder.Decode(encoded, sourceName, Options))]));
 
     /// <summary>
     /// Decodes and transforms image files into one float32 batch <c>[N, 3, H, W]</c> (N = <paramref name="paths"/>.Count).
@@ -222,5 +222,14 @@ public sealed class ImagePreprocessor
         }
 
         return result;
+    }
+
+    // Drops the batch dimension; the [1, 3, H, W] wrapper is disposed so a caller without a dispose scope leaks nothing.
+    private static Tensor Single(Tensor batch)
+    {
+        using (batch)
+        {
+            return batch.squeeze(0);
+        }
     }
 }
