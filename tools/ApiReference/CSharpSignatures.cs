@@ -328,7 +328,7 @@ internal sealed class CSharpSignatures(Func<Type, bool> isDocumented)
 
         if (type.IsGenericParameter)
         {
-            return type.Name;
+            return type.Name + Mark(type, annotation);
         }
 
         if (Keywords.TryGetValue(type, out var keyword))
@@ -357,10 +357,14 @@ internal sealed class CSharpSignatures(Func<Type, bool> isDocumented)
         return name + Mark(type, annotation);
     }
 
-    // Type parameters get no '?': NullabilityInfoContext reports an unconstrained T as nullable wherever it is used
-    // (the "maybe null" of its declaration), so IEnumerable<T> would read IEnumerable<T?>.
+    // Only reference-constrained type parameters get a '?': NullabilityInfoContext reports an unconstrained T as
+    // nullable wherever it is used (the "maybe null" of its declaration), so IEnumerable<T> would read IEnumerable<T?>.
     private static string Mark(Type type, Annotation annotation) =>
-        annotation.Nullable && !type.IsValueType && !type.IsGenericParameter ? "?" : "";
+        annotation.Nullable && !type.IsValueType && (!type.IsGenericParameter || IsReferenceConstrained(type)) ? "?" : "";
+
+    private static bool IsReferenceConstrained(Type parameter) =>
+        (parameter.GenericParameterAttributes & GenericParameterAttributes.ReferenceTypeConstraint) != 0
+        || parameter.GetGenericParameterConstraints().Any(c => c.IsClass && c != typeof(ValueType));
 
     private static bool IsValueTuple(Type type) =>
         type.IsGenericType && type.Namespace == "System" && type.Name.StartsWith("ValueTuple`", StringComparison.Ordinal);
