@@ -16,7 +16,10 @@ consumer=samples/Consumer
 suffix="consumer.$(date -u +%Y%m%d%H%M%S).$$"
 version=$(dotnet msbuild src/AuxLosses/AuxLosses.csproj -getProperty:PackageVersion -p:VersionSuffix="$suffix")
 global_packages=$(dotnet nuget locals global-packages --list | sed -E 's/^global-packages: *//')
-cleanup() { rm -rf "${global_packages%/}/auxlosses/$version" "${global_packages%/}/auxlosses.models/$version"; }
+cleanup() {
+  rm -rf "${global_packages%/}/auxlosses/$version" "${global_packages%/}/auxlosses.models/$version"
+  rmdir "${global_packages%/}/auxlosses" "${global_packages%/}/auxlosses.models" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 fail() { echo "consumer.sh: $*" >&2; exit 1; }
