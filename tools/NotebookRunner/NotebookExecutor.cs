@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
@@ -29,11 +27,12 @@ internal static class NotebookExecutor
     {
         var console = Console.Out;
         var name = Path.GetFileName(notebookPath);
+        var catalog = PackageCatalog.ForCurrentApplication();
         NotebookDocument notebook;
         try
         {
             notebook = NotebookDocument.Load(notebookPath);
-            CheckPackages(notebook, PackageCatalog.ForCurrentApplication());
+            CheckPackages(notebook, catalog);
         }
         catch (NotebookFormatException e)
         {
@@ -41,7 +40,6 @@ internal static class NotebookExecutor
             return 1;
         }
 
-        var catalog = PackageCatalog.ForCurrentApplication();
         var records = new Dictionary<int, CellRecord>();
         CellRecord? current = null;
         var globals = new NotebookGlobals(text => console.Write(text));
@@ -66,6 +64,7 @@ internal static class NotebookExecutor
             console.WriteLine($"--- {where} ---");
             current = new CellRecord(cell.CodeNumber);
             records[cell.Number] = current;
+            globals.Current = current;
             var clock = Stopwatch.StartNew();
             try
             {
@@ -85,7 +84,6 @@ internal static class NotebookExecutor
                 if (state.ReturnValue is { } value)
                 {
                     // A trailing expression without ';' is displayed, as in a notebook.
-                    globals.Current = current;
                     globals.display(value);
                 }
 
@@ -119,8 +117,6 @@ internal static class NotebookExecutor
             {
                 break;
             }
-
-            globals.Current = null;
         }
 
         Console.SetOut(console);
