@@ -122,9 +122,11 @@ public sealed class TrainerOptions
     public bool Resume { get; init; }
 
     /// <summary>
-    /// JSON-lines metrics log: one object per line, <c>"type": "step"</c> every <see cref="LogEverySteps"/> batches,
-    /// <c>"epoch"</c> at every epoch end and <c>"end"</c> once. Appended to; on resume, lines after the checkpoint's
-    /// step are dropped. Default null (no log).
+    /// JSON-lines metrics log: one object per line, <c>"type": "step"</c> every <see cref="LogEverySteps"/> batches
+    /// (global step, epoch, batch, lr, loss terms, grad norm, optimizer steps, samples/s), <c>"epoch"</c> at every epoch
+    /// end (mean train losses, val/test metrics, best epoch) and <c>"end"</c> once (best validation, test at the best
+    /// epoch). A fresh run overwrites the file; a resumed run keeps the lines up to the checkpoint's step and continues
+    /// it, so the log of an interrupted run equals an uninterrupted one's. Default null (no log).
     /// </summary>
     public string? MetricsLogPath { get; init; }
 

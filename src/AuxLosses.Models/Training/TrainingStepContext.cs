@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -93,6 +92,4 @@ public sealed class TrainingStepContext
         OptimizerSteps = 0;
         LastGradNorm = double.NaN;
     }
-
-    internal IReadOnlyList<Parameter> Parameters => parameters;
 }

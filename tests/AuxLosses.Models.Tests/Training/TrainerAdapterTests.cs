@@ -117,9 +117,19 @@ public sealed class TrainerAdapterTests
         using var directory = new TempDirectory();
         TrainerOptions Options(string log, string? checkpoints = null) => new()
         {
-            Epochs = 3, LearningRate = 5e-3, WarmupSteps = 3, LrStepSize = 1, LrGamma = 0.7, MaxGradNorm = 1.0, Seed = 5,
-            ClassWeighting = ClassWeightMode.Balanced, Progress = ProgressMode.None, LogEverySteps = 1,
-            MetricsLogPath = Path.Combine(directory.Path, log), CheckpointDirectory = checkpoints, Resume = checkpoints is not null,
+            Epochs = 3,
+            LearningRate = 5e-3,
+            WarmupSteps = 3,
+            LrStepSize = 1,
+            LrGamma = 0.7,
+            MaxGradNorm = 1.0,
+            Seed = 5,
+            ClassWeighting = ClassWeightMode.Balanced,
+            Progress = ProgressMode.None,
+            LogEverySteps = 1,
+            MetricsLogPath = Path.Combine(directory.Path, log),
+            CheckpointDirectory = checkpoints,
+            Resume = checkpoints is not null,
         };
 
         // Uninterrupted reference run. Dropout (p = 0.5 in the text encoder, 0.3 in the head) and random ITM negatives are on.
@@ -195,7 +205,11 @@ public sealed class TrainerAdapterTests
         using var adapter = new LateFusionTrainingModel(classifier, JointObjective.Paper());
         using var trainer = new Trainer<PostBatch>(adapter, new TrainerOptions
         {
-            Epochs = 2, CheckpointDirectory = directory.Path, CheckpointEverySteps = 2, KeepCheckpoints = 2, Progress = ProgressMode.None,
+            Epochs = 2,
+            CheckpointDirectory = directory.Path,
+            CheckpointEverySteps = 2,
+            KeepCheckpoints = 2,
+            Progress = ProgressMode.None,
         });
 
         var result = trainer.Fit(source, validation);

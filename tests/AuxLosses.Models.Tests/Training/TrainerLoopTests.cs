@@ -23,7 +23,12 @@ public sealed class TrainerLoopTests
         using var model = new VectorModel();
         using var trainer = new Trainer<VectorBatch>(model, new TrainerOptions
         {
-            Epochs = 5, LearningRate = 0.1, WarmupSteps = 3, LrStepSize = 2, LrGamma = 0.5, Progress = ProgressMode.None,
+            Epochs = 5,
+            LearningRate = 0.1,
+            WarmupSteps = 3,
+            LrStepSize = 2,
+            LrGamma = 0.5,
+            Progress = ProgressMode.None,
         });
         var seen = new List<(double Record, double Group)>();
         trainer.StepCompleted += (_, r) => seen.Add((r.LearningRate, trainer.Optimizer.ParamGroups.First().LearningRate));
@@ -49,7 +54,10 @@ public sealed class TrainerLoopTests
         using var model = new VectorModel();
         using var trainer = new Trainer<VectorBatch>(model, new TrainerOptions
         {
-            Epochs = 2, LearningRate = 0.1, WarmupRatio = 0.3, Progress = ProgressMode.None, // ⌈0.3 · 10⌉ = 3 warmup batches
+            Epochs = 2,
+            LearningRate = 0.1,
+            WarmupRatio = 0.3,
+            Progress = ProgressMode.None, // ⌈0.3 · 10⌉ = 3 warmup batches
             ModuleLearningRates = new Dictionary<string, double> { ["hidden"] = 0.01 },
         });
         var hiddenGroup = trainer.ParameterGroups.Select((g, i) => (g, i)).First(x => x.g.Name.StartsWith("hidden/", StringComparison.Ordinal)).i;
@@ -69,7 +77,9 @@ public sealed class TrainerLoopTests
         using var adapter = new ModuleOnlyAdapter(module);
         using var trainer = new Trainer<VectorBatch>(adapter, new TrainerOptions
         {
-            WeightDecay = 0.05, LearningRate = 1e-3, Progress = ProgressMode.None,
+            WeightDecay = 0.05,
+            LearningRate = 1e-3,
+            Progress = ProgressMode.None,
             ModuleLearningRates = new Dictionary<string, double> { ["encoder"] = 1e-5 },
         });
 
@@ -167,13 +177,41 @@ public sealed class TrainerLoopTests
     }
 
     [Fact]
+    public void LateFusionAuxiliaryTerms_UseOnlyPostsWithAnImage()
+    {
+        var classifier = TinyModels.LateFusion();
+        using var adapter = new LateFusionTrainingModel(classifier, JointObjective.Paper());
+        classifier.eval();
+        using var scope = NewDisposeScope();
+        using (var oneImage = new SyntheticPostSource(count: 3, batchSize: 3, missingImages: 2))
+        {
+            using var batch = oneImage.GetBatches(0).Single();
+            var terms = adapter.Losses(batch);
+            terms["itc"].ToDouble().Should().Be(0, "one post with an image has no contrastive pair");
+            terms["itm"].ToDouble().Should().Be(0);
+            terms["ce"].ToDouble().Should().BePositive("CE still uses every post");
+        }
+
+        using var mixed = new SyntheticPostSource(count: 4, batchSize: 4, missingImages: 1, shuffle: false);
+        using var mixedBatch = mixed.GetBatches(0).Single();
+        var itc = adapter.Losses(mixedBatch)["itc"].ToDouble();
+        var output = classifier.forward(mixedBatch.Pixels, mixedBatch.InputIds, mixedBatch.AttentionMask);
+        var rows = tensor(new long[] { 1, 2, 3 });
+        var expected = adapter.Contrastive!.forward(output.ImageEmbedding.index_select(0, rows), output.TextEmbedding.index_select(0, rows)).ToDouble();
+        itc.Should().BeApproximately(expected, 1e-6, "ITC over the three posts with an image");
+    }
+
+    [Fact]
     public void EarlyStopping_StopsAfterPatience_AndRestoresTheBestWeights()
     {
         // Validation accuracy per epoch 0.25, 0.75 (best), 0.5, 0.5 → patience 2 stops after epoch 3.
         using var adapter = new ScriptedAdapter([1, 3, 2, 2, 4, 4]);
         using var trainer = new Trainer<VectorBatch>(adapter, new TrainerOptions
         {
-            Epochs = 6, EarlyStoppingPatience = 2, SelectionMetric = ModelSelectionMetric.Accuracy, Progress = ProgressMode.None,
+            Epochs = 6,
+            EarlyStoppingPatience = 2,
+            SelectionMetric = ModelSelectionMetric.Accuracy,
+            Progress = ProgressMode.None,
         });
 
         var result = trainer.Fit(new VectorSource(batches: 2), new VectorSource(batches: 1), new VectorSource(batches: 1));
@@ -194,7 +232,11 @@ public sealed class TrainerLoopTests
         using var adapter = new ScriptedAdapter([2, 3, 3, 3]);
         using var trainer = new Trainer<VectorBatch>(adapter, new TrainerOptions
         {
-            Epochs = 4, EarlyStoppingPatience = 1, MinDelta = 0.3, SelectionMetric = ModelSelectionMetric.Accuracy, Progress = ProgressMode.None,
+            Epochs = 4,
+            EarlyStoppingPatience = 1,
+            MinDelta = 0.3,
+            SelectionMetric = ModelSelectionMetric.Accuracy,
+            Progress = ProgressMode.None,
         });
 
         var result = trainer.Fit(new VectorSource(batches: 1), new VectorSource(batches: 1));
@@ -210,7 +252,10 @@ public sealed class TrainerLoopTests
         using var adapter = new ScriptedAdapter([1, 4, 2]);
         using var trainer = new Trainer<VectorBatch>(adapter, new TrainerOptions
         {
-            Epochs = 3, RestoreBestWeights = false, SelectionMetric = ModelSelectionMetric.Accuracy, Progress = ProgressMode.None,
+            Epochs = 3,
+            RestoreBestWeights = false,
+            SelectionMetric = ModelSelectionMetric.Accuracy,
+            Progress = ProgressMode.None,
         });
 
         var result = trainer.Fit(new VectorSource(batches: 1), new VectorSource(batches: 1), new VectorSource(batches: 1));
@@ -284,7 +329,12 @@ public sealed class TrainerLoopTests
         using var model = new VectorModel();
         using var trainer = new Trainer<VectorBatch>(model, new TrainerOptions
         {
-            Epochs = 2, LogEverySteps = 2, MetricsLogPath = path, MaxGradNorm = 1.0, EvaluateTestEveryEpoch = true, Progress = ProgressMode.None,
+            Epochs = 2,
+            LogEverySteps = 2,
+            MetricsLogPath = path,
+            MaxGradNorm = 1.0,
+            EvaluateTestEveryEpoch = true,
+            Progress = ProgressMode.None,
         });
 
         trainer.Fit(new VectorSource(batches: 4), new VectorSource(batches: 2), new VectorSource(batches: 1));
