@@ -281,6 +281,7 @@ public sealed class Trainer<TBatch> : IDisposable
         private readonly string? directory;
         private TrainerState state = new();
         private double elapsedBefore;
+        private (long Step, int Epoch)? saved;
         private Dictionary<string, Tensor>? best;
         private MetricsLog? log;
         private ProgressReporter progress = null!;
@@ -360,6 +361,7 @@ public sealed class Trainer<TBatch> : IDisposable
 
                 CheckpointStore.Restore(latest.Directory, Module, trainer.optimizer, Model.Generators);
                 state = latest.State;
+                saved = (state.GlobalStep, state.Epoch);
                 elapsedBefore = state.ElapsedSeconds;
                 if (state.BestWeightsFile is { } file && validation is not null)
                 {
@@ -638,13 +640,15 @@ public sealed class Trainer<TBatch> : IDisposable
 
         private void SaveCheckpoint()
         {
-            if (directory is null)
+            // Nothing changed since the last checkpoint (e.g. cancelled right after a periodic one, or right after resuming).
+            if (directory is null || saved == (state.GlobalStep, state.Epoch))
             {
                 return;
             }
 
             state.ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds;
             CheckpointStore.Save(directory, Module, trainer.optimizer, Model.Generators, state, options.KeepCheckpoints);
+            saved = (state.GlobalStep, state.Epoch);
         }
 
         // A CPU copy of the state dict that no caller scope can free.

@@ -129,6 +129,7 @@ public sealed class TrainerAdapterTests
             LogEverySteps = 1,
             MetricsLogPath = Path.Combine(directory.Path, log),
             CheckpointDirectory = checkpoints,
+            CheckpointEverySteps = checkpoints is null ? 0 : 2,
             Resume = checkpoints is not null,
         };
 

@@ -52,6 +52,7 @@ internal static class CheckpointStore
         var name = DirectoryName(state.GlobalStep);
         var final = Path.Combine(root, name);
         var temp = Path.Combine(root, ".tmp-" + name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        string? stale = null;
         Directory.CreateDirectory(temp);
         try
         {
@@ -76,9 +77,12 @@ internal static class CheckpointStore
             }
 
             File.WriteAllText(Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, Json));
+            // A directory of the same step (left by an earlier session that went further than latest.json says) is
+            // moved aside first and deleted only once the new one is in place.
             if (Directory.Exists(final))
             {
-                Directory.Delete(final, recursive: true);
+                stale = Path.Combine(root, ".old-" + name + "-" + Guid.NewGuid().ToString("N")[..8]);
+                Directory.Move(final, stale);
             }
 
             Directory.Move(temp, final);
@@ -88,6 +92,11 @@ internal static class CheckpointStore
             if (Directory.Exists(temp))
             {
                 Directory.Delete(temp, recursive: true);
+            }
+
+            if (stale is not null && Directory.Exists(stale))
+            {
+                Directory.Delete(stale, recursive: true);
             }
         }
 
@@ -186,6 +195,12 @@ internal static class CheckpointStore
         foreach (var stale in checkpoints.Skip(keep - 1))
         {
             Directory.Delete(Path.Combine(root, stale), recursive: true);
+        }
+
+        // Leftovers of a session that crashed while writing.
+        foreach (var leftover in Directory.GetDirectories(root, ".tmp-checkpoint-*").Concat(Directory.GetDirectories(root, ".old-checkpoint-*")))
+        {
+            Directory.Delete(leftover, recursive: true);
         }
 
         var referenced = new HashSet<string>(StringComparer.Ordinal);
