@@ -4,19 +4,21 @@ namespace AuxLosses.Models;
 
 /// <summary>
 /// Settings of <see cref="SyntheticPosts.Generate(SyntheticPostsOptions?)"/>. The defaults give the demo's dataset:
-/// 2,400 / 600 / 600 posts with 32×32 images over all six topics, no label noise, no ambiguity, light pixel noise.
+/// 4,000 / 800 / 1,200 posts with 32×32 images over three topics, no label noise, no ambiguity, light pixel noise —
+/// sized so a tiny BERT + ResNet late-fusion model learns the relation with plain cross-entropy in about 12 epochs
+/// (macro-F1 ≈ 0.86 against single-modality ceilings of 0.58 accuracy) in well under a minute on one CPU core.
 /// Validated by <see cref="Validate"/> (called by <see cref="SyntheticPosts.Generate(SyntheticPostsOptions?)"/>).
 /// </summary>
 public sealed class SyntheticPostsOptions
 {
-    /// <summary>Posts in the training split. Default 2,400; at least 3 (one per class).</summary>
-    public int TrainCount { get; init; } = 2400;
+    /// <summary>Posts in the training split. Default 4,000; at least 3 (one per class).</summary>
+    public int TrainCount { get; init; } = 4000;
 
-    /// <summary>Posts in the validation split. Default 600; 0 or more.</summary>
-    public int ValidationCount { get; init; } = 600;
+    /// <summary>Posts in the validation split. Default 800; 0 or more.</summary>
+    public int ValidationCount { get; init; } = 800;
 
-    /// <summary>Posts in the test split. Default 600; 0 or more.</summary>
-    public int TestCount { get; init; } = 600;
+    /// <summary>Posts in the test split. Default 1,200; 0 or more.</summary>
+    public int TestCount { get; init; } = 1200;
 
     /// <summary>Side of the square images in pixels. Default 32; 16 to 256.</summary>
     public int ImageSize { get; init; } = 32;
@@ -28,11 +30,13 @@ public sealed class SyntheticPostsOptions
     public int Seed { get; init; }
 
     /// <summary>
-    /// Number of topics in use, the first ones of <see cref="SyntheticTopic"/> (2 to 6). Fewer topics make
-    /// "does the picture show what the text talks about?" easier to learn; the single-modality ceilings do not
-    /// depend on it. Default 6.
+    /// Number of topics in use, the first ones of <see cref="SyntheticTopic"/> (2 to 6). The single-modality ceilings
+    /// do not depend on it, but "does the picture show what the text talks about?" gets harder to discover with more
+    /// topics: with plain cross-entropy a tiny model sits on the no-relation plateau (accuracy 7/12) for about
+    /// 1–3 epochs with 2 topics, 3–5 with 3, and did not leave it within 8 epochs with 6 (measured on 4,000–6,000
+    /// posts). Default 3.
     /// </summary>
-    public int TopicCount { get; init; } = SyntheticPosts.AllTopicCount;
+    public int TopicCount { get; init; } = 3;
 
     /// <summary>
     /// Probability that a post's label is replaced by one of the two other classes (chosen uniformly), after the
