@@ -9,6 +9,7 @@ namespace AuxLosses.Samples.Tests.Building;
 
 public sealed class MissingInputsTests : IDisposable
 {
+    private const string Commit = "0123456789abcdef0123456789abcdef01234567";
     private readonly TinyWorld world = new();
 
     public void Dispose() => world.Dispose();
@@ -119,10 +120,10 @@ public sealed class MissingInputsTests : IDisposable
     [Fact]
     public void Hf_cache_snapshot_is_used_when_the_weights_dir_lacks_the_model()
     {
-        var snapshot = Path.Combine(world.EmptyCache, "models--bert-base-uncased", "snapshots", "abc123");
+        var snapshot = Path.Combine(world.EmptyCache, "models--bert-base-uncased", "snapshots", Commit);
         Directory.CreateDirectory(snapshot);
         Directory.CreateDirectory(Path.Combine(world.EmptyCache, "models--bert-base-uncased", "refs"));
-        File.WriteAllText(Path.Combine(world.EmptyCache, "models--bert-base-uncased", "refs", "main"), "abc123");
+        File.WriteAllText(Path.Combine(world.EmptyCache, "models--bert-base-uncased", "refs", "main"), Commit);
         foreach (var file in new[] { "config.json", "model.safetensors", "vocab.txt" })
         {
             File.WriteAllText(Path.Combine(snapshot, file), "x");
