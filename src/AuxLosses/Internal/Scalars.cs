@@ -17,8 +17,11 @@ namespace AuxLosses.Internal;
 /// libtorch only reads them, so sharing them across threads is safe;</item>
 /// <item>a variable value is wrapped in a local that outlives the call: <c>using var scale = value.ToScalar();
 /// x.mul(scale)</c> - the <c>Dispose</c> at the end of the scope keeps the local alive past the native call;</item>
-/// <item><c>a.add(b, Scalars.One)</c> replaces <c>a.add(b)</c> and <c>a + b</c>; <c>a.sub(b)</c> and
-/// <c>a - b</c> on two tensors create no scalar and are fine.</item>
+/// <item><c>a.add(b, Scalars.One)</c> (or <c>a.Plus(b)</c>) replaces <c>a.add(b)</c> and <c>a + b</c>;
+/// <c>a.sub(b)</c> and <c>a - b</c> on two tensors create no scalar and are fine;</item>
+/// <item>TorchSharp's tensor-number operators (<c>x * 0.5</c>, <c>1 - x</c>, <c>x / n</c>) convert inside
+/// TorchSharp, so they become the helpers below (<c>x.Times(0.5)</c>, <c>Scalars.Minus(1, x)</c>,
+/// <c>x.Over(n)</c>), which compute exactly what the operators compute with the scalar held alive.</item>
 /// </list>
 /// tests/AuxLosses.Models.Tests/ScalarLifetime/ScalarLifetimeTests.cs enforces this over both source trees.
 /// </remarks>
@@ -56,6 +59,85 @@ internal static class Scalars
 
     /// <summary>Negative infinity, for masking logits before a softmax or log-sum-exp.</summary>
     public static readonly Scalar NegativeInfinity = double.NegativeInfinity.ToScalar();
+
+    /// <summary><c>a + b</c> (alpha 1).</summary>
+    public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+
+    /// <summary><c>a + value</c> (alpha 1), like TorchSharp's <c>a + value</c>.</summary>
+    public static Tensor Plus(this Tensor a, double value)
+    {
+        using var s = value.ToScalar();
+        return a.add(s, One);
+    }
+
+    /// <summary><c>a * value</c> with a floating scalar.</summary>
+    public static Tensor Times(this Tensor a, double value)
+    {
+        using var s = value.ToScalar();
+        return a.mul(s);
+    }
+
+    /// <summary><c>a * value</c> with an integral scalar (keeps integer tensors integral).</summary>
+    public static Tensor Times(this Tensor a, long value)
+    {
+        using var s = value.ToScalar();
+        return a.mul(s);
+    }
+
+    /// <summary><c>a / value</c> with a floating scalar.</summary>
+    public static Tensor Over(this Tensor a, double value)
+    {
+        using var s = value.ToScalar();
+        return a.div(s);
+    }
+
+    /// <summary><c>a / value</c> with an integral scalar (true division, as TorchSharp's operator).</summary>
+    public static Tensor Over(this Tensor a, long value)
+    {
+        using var s = value.ToScalar();
+        return a.div(s);
+    }
+
+    /// <summary><c>a - value</c> with a floating scalar.</summary>
+    public static Tensor Minus(this Tensor a, double value)
+    {
+        using var s = value.ToScalar();
+        return a.sub(s);
+    }
+
+    /// <summary><c>a - value</c> with an integral scalar.</summary>
+    public static Tensor Minus(this Tensor a, long value)
+    {
+        using var s = value.ToScalar();
+        return a.sub(s);
+    }
+
+    /// <summary><c>value - a</c> as TorchSharp's operator computes it: <c>(-a) + value</c>.</summary>
+    public static Tensor Minus(double value, Tensor a)
+    {
+        using var s = value.ToScalar();
+        using var negated = a.negative();
+        return negated.add(s, One);
+    }
+
+    /// <summary><c>value - a</c> with an integral scalar: <c>(-a) + value</c>.</summary>
+    public static Tensor Minus(long value, Tensor a)
+    {
+        using var s = value.ToScalar();
+        using var negated = a.negative();
+        return negated.add(s, One);
+    }
+
+    /// <summary><c>torch.arange(start, stop)</c> with integral scalars (step 1).</summary>
+    public static Tensor Arange(long start, long stop, ScalarType dtype, Device device)
+    {
+        using var first = start.ToScalar();
+        using var end = stop.ToScalar();
+        return torch.arange(first, end, One, dtype, device);
+    }
+
+    /// <summary><c>torch.arange(stop)</c> with integral scalars (from 0, step 1).</summary>
+    public static Tensor Arange(long stop, ScalarType dtype, Device device) => Arange(0, stop, dtype, device);
 
     /// <summary>
     /// <paramref name="value"/> as a double, keeping the intermediate scalar alive for the native read
