@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using AuxLosses.Models.Internal;
 using TorchSharp;
@@ -74,7 +75,7 @@ public sealed class CommonSpaceFusionModel : nn.Module<Tensor?, Tensor?, Tensor?
         var both = output.ImagePresent.logical_and(output.TextPresent).nonzero().squeeze(1);
         if (both.numel() == 0)
         {
-            return scope.MoveToOuter(output.Pooled.sum() * 0);
+            return scope.MoveToOuter(output.Pooled.sum().mul(Scalars.Zero));
         }
 
         var image = output.ImageEmbedding.index_select(0, both);

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using AuxLosses.Models.Internal;
@@ -97,7 +98,7 @@ public sealed class HierarchicalAttention : nn.Module<IReadOnlyList<Tensor>, Ten
         if (maskPadding && attentionMask is not null)
         {
             var mask = attentionMask.narrow(1, 1, length - 2).to(perToken.dtype).unsqueeze(-1);
-            pooled = (perToken * mask).sum(1) / mask.sum(1).clamp_min(1.0);
+            pooled = (perToken * mask).sum(1) / mask.sum(1).clamp_min(Scalars.OneF);
         }
         else
         {

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using System.Linq;
 using AuxLosses.Models.Internal;
@@ -160,7 +161,7 @@ public sealed class SppSclModel : nn.Module<Tensor, Tensor, Tensor, SppSclOutput
     // softmax((X ⊙ Q)(X ⊙ K)ᵀ·scale) V: an N×N attention over the posts of the batch.
     private Tensor Attend(Tensor modulator, Tensor query, Tensor key, Tensor value)
     {
-        var scores = (modulator * query).matmul((modulator * key).t()) * scale;
+        var scores = (modulator * query).matmul((modulator * key).t()).Times(scale);
         return nn.functional.softmax(scores, -1).matmul(value);
     }
 

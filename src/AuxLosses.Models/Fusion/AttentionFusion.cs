@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using AuxLosses.Models.Internal;
 using TorchSharp;
@@ -79,7 +80,7 @@ public sealed class AttentionFusion : FusionHead
     {
         var query = fc_Q.call(text).unsqueeze(1);                 // [N, 1, F]
         var keys = fc_K.call(imageTokens);                        // [N, T, F]
-        var scores = query.bmm(keys.transpose(1, 2)).squeeze(1) * scale;
+        var scores = query.bmm(keys.transpose(1, 2)).squeeze(1).Times(scale);
         return nn.functional.softmax(scores, 1);
     }
 }

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using AuxLosses.Models.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -64,7 +65,7 @@ public sealed class GatedMultimodalUnit : FusionHead
         var z = GateOf(features);
         var textCandidate = text_projection.call(features.TextPooled).tanh();
         var imageCandidate = image_projection.call(features.ImagePooled).tanh();
-        return scope.MoveToOuter(z * textCandidate + (1 - z) * imageCandidate);
+        return scope.MoveToOuter((z * textCandidate).Plus(Scalars.Minus(1, z) * imageCandidate));
     }
 
     private Tensor GateOf(FusionFeatures features) =>

@@ -118,13 +118,13 @@ public sealed class CommonSpaceLoss : nn.Module<Tensor, Tensor, Tensor>
         if (direction != RankingDirection.TextToImage)
         {
             // Row i: image i against every text k.
-            loss = loss + Reduce(F.relu(margin - positive.unsqueeze(1) + scores), negatives, dim: 1);
+            loss = loss.Plus(Reduce(F.relu(Scalars.Minus(margin, positive.unsqueeze(1)).Plus(scores)), negatives, dim: 1));
         }
 
         if (direction != RankingDirection.ImageToText)
         {
             // Column i: text i against every image k.
-            loss = loss + Reduce(F.relu(margin - positive.unsqueeze(0) + scores), negatives, dim: 0);
+            loss = loss.Plus(Reduce(F.relu(Scalars.Minus(margin, positive.unsqueeze(0)).Plus(scores)), negatives, dim: 0));
         }
 
         return scope.MoveToOuter(loss.to(image.dtype));
@@ -134,11 +134,11 @@ public sealed class CommonSpaceLoss : nn.Module<Tensor, Tensor, Tensor>
     private Tensor Reduce(Tensor hinge, Tensor negatives, long dim)
     {
         // Masked entries become exactly 0 and pass no gradient; every hinge is ≥ 0, so they never win the max.
-        hinge = hinge.masked_fill(negatives.logical_not(), 0.0);
+        hinge = hinge.masked_fill(negatives.logical_not(), Scalars.ZeroF);
         var perAnchor = reduction switch
         {
             HingeReduction.Sum => hinge.sum(dim),
-            HingeReduction.Mean => hinge.sum(dim) / negatives.sum(dim).clamp_min(1).to(hinge.dtype),
+            HingeReduction.Mean => hinge.sum(dim) / negatives.sum(dim).clamp_min(Scalars.One).to(hinge.dtype),
             // amax splits the gradient evenly between tied maxima, so the result is batch-permutation invariant.
             _ => hinge.amax(new[] { dim }),
         };

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using System.Diagnostics;
 using System.Threading;
@@ -66,7 +67,7 @@ internal static class ContrastiveCommon
     {
         if (labels is null)
         {
-            return (arange(batch, dtype: ScalarType.Int64, device: device), ones(batch, dtype: dtype, device: device));
+            return (Scalars.Arange(batch, ScalarType.Int64, device), ones(batch, dtype: dtype, device: device));
         }
 
         var classes = labels.to_type(ScalarType.Int64);

@@ -129,7 +129,8 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = ContrastiveCommon.Prepare(image, Options.Normalize);
         var y = ContrastiveCommon.Prepare(text, Options.Normalize);
-        var scale = logit_scale.exp().clamp_max(Options.MaxLogitScale).to_type(x.dtype);
+        using var maxScale = Options.MaxLogitScale.ToScalar();
+        var scale = logit_scale.exp().clamp_max(maxScale).to_type(x.dtype);
         var (classes, counts) = ContrastiveCommon.Classes(labels, x.shape[0], x.device, x.dtype);
         var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
         {
@@ -170,8 +171,8 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
             var (values, inverse, _) = classes.unique(sorted: false, return_inverse: true);
             var group = inverse!.reshape(-1);
             var classCount = values.shape[0];
-            var ySums = zeros(classCount, y.shape[1], dtype: y.dtype, device: y.device).index_add(0, group, y, 1.0);
-            var xSums = zeros(classCount, xs.shape[1], dtype: xs.dtype, device: xs.device).index_add(0, group, xs, 1.0);
+            var ySums = zeros(classCount, y.shape[1], dtype: y.dtype, device: y.device).index_add(0, group, y, Scalars.OneF);
+            var xSums = zeros(classCount, xs.shape[1], dtype: xs.dtype, device: xs.device).index_add(0, group, xs, Scalars.OneF);
             rowPositive = (xs * ySums.index_select(0, group)).sum(1) / counts;
             columnPositive = (y * xSums.index_select(0, group)).sum(1) / counts;
         }
@@ -180,8 +181,8 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         var columnTarget = columnPositive;
         if (smoothing > 0)
         {
-            rowTarget = rowPositive * (1 - smoothing) + xs.mv(y.sum(0, keepdim: false)) * (smoothing / batch);
-            columnTarget = columnPositive * (1 - smoothing) + y.mv(xs.sum(0, keepdim: false)) * (smoothing / batch);
+            rowTarget = rowPositive.Times(1 - smoothing).Plus(xs.mv(y.sum(0, keepdim: false)).Times(smoothing / batch));
+            columnTarget = columnPositive.Times(1 - smoothing).Plus(y.mv(xs.sum(0, keepdim: false)).Times(smoothing / batch));
         }
 
         if (batch == 1 || (imageToText == 0 && textToImage == 0))
@@ -189,18 +190,18 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
             // One pair: both softmaxes are exactly 1 and the loss is identically 0 (returned directly so that its gradient
             // is an exact 0, not the rounding residue of LSE − (1 − ε)·S₁₁ − ε·S₁₁). Both weights 0: nothing to learn.
             // Either way the zero stays a function of x, y and s, so backward works.
-            return scope.MoveToOuter(rowPositive.sum() * 0);
+            return scope.MoveToOuter(rowPositive.sum().mul(Scalars.Zero));
         }
 
         var loss = LogSumExpPair.Loss(xs, y, imageToText, textToImage);
         if (imageToText != 0)
         {
-            loss = loss - rowTarget.mean() * imageToText;
+            loss = loss - rowTarget.mean().Times(imageToText);
         }
 
         if (textToImage != 0)
         {
-            loss = loss - columnTarget.mean() * textToImage;
+            loss = loss - columnTarget.mean().Times(textToImage);
         }
 
         return scope.MoveToOuter(loss);
@@ -232,13 +233,13 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
             if (rowWeight != 0)
             {
                 rowLse = logits.logsumexp(1);
-                total = total + rowLse.mean() * rowWeight;
+                total = total.Plus(rowLse.mean().Times(rowWeight));
             }
 
             if (columnWeight != 0)
             {
                 columnLse = logits.logsumexp(0);
-                total = total + columnLse.mean() * columnWeight;
+                total = total.Plus(columnLse.mean().Times(columnWeight));
             }
 
             ctx.save_for_backward(new List<Tensor> { xs, y, logits, rowLse!, columnLse! });
@@ -272,7 +273,7 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
                 dlogits = logits.softmax(1);
                 if (columnWeight != 0)
                 {
-                    dlogits.add_((logits - (columnLse - Math.Log(columnWeight / rowWeight)).unsqueeze(0)).exp_());
+                    dlogits.add_((logits - columnLse.Minus(Math.Log(columnWeight / rowWeight)).unsqueeze(0)).exp_(), Scalars.One);
                 }
 
                 weight = rowWeight;
@@ -283,7 +284,7 @@ public sealed class ImageTextContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
                 weight = columnWeight;
             }
 
-            var factor = grad_output.to_type(logits.dtype) * (weight / logits.shape[0]);
+            var factor = grad_output.to_type(logits.dtype).Times(weight / logits.shape[0]);
             var dxs = dlogits.mm(y).mul_(factor);
             var dy = dlogits.t().mm(xs).mul_(factor);
             scope.MoveToOuter(dxs, dy);

@@ -115,7 +115,8 @@ public sealed class SigmoidContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = ContrastiveCommon.Prepare(image, Options.Normalize);
         var y = ContrastiveCommon.Prepare(text, Options.Normalize);
-        var scale = logit_scale.exp().clamp_max(Options.MaxLogitScale).to_type(x.dtype);
+        using var maxScale = Options.MaxLogitScale.ToScalar();
+        var scale = logit_scale.exp().clamp_max(maxScale).to_type(x.dtype);
         var bias = logit_bias.to_type(x.dtype);
         var (classes, _) = ContrastiveCommon.Classes(labels, x.shape[0], x.device, x.dtype);
         var loss = ContrastiveCommon.Resolve(Options.Implementation, x.shape[0], x.device, x.dtype) switch
@@ -146,19 +147,23 @@ public sealed class SigmoidContrastiveLoss : nn.Module<Tensor, Tensor, Tensor>
         Tensor positive;
         if (distinctClasses)
         {
-            positive = (xs * y).sum() + bias * batch;
+            positive = (xs * y).sum().Plus(bias.Times(batch));
         }
         else
         {
             var (_, inverse, counts) = classes.unique(sorted: false, return_inverse: true, return_counts: true);
             var group = inverse!.reshape(-1);
             var classCount = counts!.shape[0];
-            var xSums = zeros(classCount, xs.shape[1], dtype: xs.dtype, device: xs.device).index_add(0, group, xs, 1.0);
-            var ySums = zeros(classCount, y.shape[1], dtype: y.dtype, device: y.device).index_add(0, group, y, 1.0);
-            var pairs = counts.to_type(xs.dtype).square().sum();
-            positive = (xSums * ySums).sum() + bias * pairs;
+            var xSums = zeros(classCount, xs.shape[1], dtype: xs.dtype, device: xs.device).index_add(0, group, xs, Scalars.OneF);
+            var ySums = zeros(classCount, y.shape[1], dtype: y.dtype, device: y.device).index_add(0, group, y, Scalars.OneF);
+            var pairs = counts.to_type(xs.dtype).pow(Scalars.Two).sum();
+            positive = (xSums * ySums).sum().Plus(bias * pairs);
         }
 
-        return scope.MoveToOuter((nn.functional.softplus(logits).sum() - positive) / batch);
+        return scope.MoveToOuter((Softplus(logits).sum() - positive).Over(batch));
     }
+
+    // softplus(ℓ) = −log σ(−ℓ). TorchSharp's softplus converts its beta/threshold to temporary scalars the
+    // finalizer may free mid-call; logsigmoid takes none and is just as stable.
+    private static Tensor Softplus(Tensor logits) => nn.functional.logsigmoid(logits.neg()).neg();
 }

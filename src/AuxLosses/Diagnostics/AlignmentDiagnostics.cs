@@ -64,7 +64,8 @@ public static class AlignmentDiagnostics
         long intraPairs = 0, crossPairs = 0;
         foreach (var label in labels.unique(sorted: true).output.cpu().to(ScalarType.Int64).data<long>().ToArray())
         {
-            var members = labels.eq(label).nonzero().squeeze(1);
+            using var labelValue = label.ToScalar();
+            var members = labels.eq(labelValue).nonzero().squeeze(1);
             var n = members.shape[0];
             var xc = x.index_select(0, members);
             var tc = t.index_select(0, members);
@@ -109,7 +110,7 @@ public static class AlignmentDiagnostics
         {
             var length = Math.Min(ChunkRows, rows - start);
             var distances = cdist(a.narrow(0, start, length), b);
-            total = total + distances.sum();
+            total = total.Plus(distances.sum());
             if (skipDiagonal)
             {
                 // Subtract exactly what cdist put on the diagonal (its matmul path leaves ~1e-8 there, not 0).

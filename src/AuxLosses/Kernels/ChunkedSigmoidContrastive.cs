@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,13 +35,14 @@ internal sealed class ChunkedSigmoidContrastive : autograd.SingleTensorFunction<
         foreach (var (r0, rn, k0, kn) in ChunkedSoftmaxContrastive.Tiles(batch, chunk))
         {
             using var tile = NewDisposeScope();
-            var logits = x.narrow(0, r0, rn).mm(y.narrow(0, k0, kn).t()).mul_(scale).add_(bias);
+            var logits = x.narrow(0, r0, rn).mm(y.narrow(0, k0, kn).t()).mul_(scale).add_(bias, Scalars.One);
             total.sub_(nn.functional.logsigmoid(Signs(classes, r0, rn, k0, kn, logits.dtype).mul_(logits)).sum(type: ScalarType.Float64));
         }
 
         ctx.save_for_backward(new List<Tensor> { x, y, scale, bias, classes });
         ctx.save_data("chunk", chunk);
-        return scope.MoveToOuter(total.div_(batch).to_type(x.dtype));
+        using var batchSize = batch.ToScalar();
+        return scope.MoveToOuter(total.div_(batchSize).to_type(x.dtype));
     }
 
     /// <inheritdoc/>
@@ -51,7 +53,7 @@ internal sealed class ChunkedSigmoidContrastive : autograd.SingleTensorFunction<
         var (x, y, scale, bias, classes) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         var chunk = (long)ctx.get_data("chunk");
         var batch = x.shape[0];
-        var upstream = grad_output.to_type(x.dtype) / batch;
+        var upstream = grad_output.to_type(x.dtype).Over(batch);
         var dx = zeros_like(x);
         var dy = zeros_like(y);
         var dscale = zeros(System.Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
@@ -64,11 +66,11 @@ internal sealed class ChunkedSigmoidContrastive : autograd.SingleTensorFunction<
             var g = xr.mm(yk.t());
             var z = Signs(classes, r0, rn, k0, kn, g.dtype);
             // d/dℓ [−log σ(zℓ)] = −z·σ(−zℓ)
-            var dlogits = (z * (g * scale + bias)).neg_().sigmoid_().mul_(z).neg_().mul_(upstream);
-            dx.narrow(0, r0, rn).add_(dlogits.mm(yk).mul_(scale));
-            dy.narrow(0, k0, kn).add_(dlogits.t().mm(xr).mul_(scale));
-            dscale.add_((dlogits * g).sum(type: ScalarType.Float64));
-            dbias.add_(dlogits.sum(type: ScalarType.Float64));
+            var dlogits = (z * (g * scale).Plus(bias)).neg_().sigmoid_().mul_(z).neg_().mul_(upstream);
+            dx.narrow(0, r0, rn).add_(dlogits.mm(yk).mul_(scale), Scalars.One);
+            dy.narrow(0, k0, kn).add_(dlogits.t().mm(xr).mul_(scale), Scalars.One);
+            dscale.add_((dlogits * g).sum(type: ScalarType.Float64), Scalars.One);
+            dbias.add_(dlogits.sum(type: ScalarType.Float64), Scalars.One);
         }
 
         dscale = dscale.to_type(scale.dtype);
@@ -79,5 +81,5 @@ internal sealed class ChunkedSigmoidContrastive : autograd.SingleTensorFunction<
 
     /// <summary>[rn, kn] tile of z: +1 for same-class pairs, −1 otherwise.</summary>
     internal static Tensor Signs(Tensor classes, long r0, long rn, long k0, long kn, ScalarType dtype) =>
-        ChunkedSoftmaxContrastive.Positives(classes, r0, rn, k0, kn, dtype).mul_(2).sub_(1);
+        ChunkedSoftmaxContrastive.Positives(classes, r0, rn, k0, kn, dtype).mul_(Scalars.Two).sub_(Scalars.One);
 }

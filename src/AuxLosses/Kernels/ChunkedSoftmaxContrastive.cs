@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using TorchSharp;
@@ -34,8 +35,8 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
         var (chunk, smoothing, rowWeight, columnWeight) = ((long)vars[5], (double)vars[6], (double)vars[7], (double)vars[8]);
         using var scope = NewDisposeScope();
         var batch = x.shape[0];
-        var rowLse = full(batch, double.NegativeInfinity, dtype: x.dtype, device: x.device);
-        var columnLse = full(batch, double.NegativeInfinity, dtype: x.dtype, device: x.device);
+        var rowLse = full(batch, Scalars.NegativeInfinity, dtype: x.dtype, device: x.device);
+        var columnLse = full(batch, Scalars.NegativeInfinity, dtype: x.dtype, device: x.device);
         // Scalar accumulator in float64: thousands of tile sums would otherwise drift in float32.
         var target = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
 
@@ -49,12 +50,12 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
             var columns = columnLse.narrow(0, k0, kn);
             columns.copy_(columns.logaddexp(s.logsumexp(0)));
 
-            target.add_(Targets(classes, counts, r0, rn, k0, kn, smoothing, batch, s.dtype).mul_(s).sum(type: ScalarType.Float64));
+            target.add_(Targets(classes, counts, r0, rn, k0, kn, smoothing, batch, s.dtype).mul_(s).sum(type: ScalarType.Float64), Scalars.One);
         }
 
-        var rowTerm = (rowLse.sum(type: ScalarType.Float64) - target) * (rowWeight / batch);
-        var columnTerm = (columnLse.sum(type: ScalarType.Float64) - target) * (columnWeight / batch);
-        var loss = (rowTerm + columnTerm).to_type(x.dtype);
+        var rowTerm = (rowLse.sum(type: ScalarType.Float64) - target).Times(rowWeight / batch);
+        var columnTerm = (columnLse.sum(type: ScalarType.Float64) - target).Times(columnWeight / batch);
+        var loss = rowTerm.Plus(columnTerm).to_type(x.dtype);
         ctx.save_for_backward(new List<Tensor> { x, y, scale, classes, counts, rowLse, columnLse });
         ctx.save_data("chunk", chunk);
         ctx.save_data("smoothing", smoothing);
@@ -82,6 +83,8 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
         var dy = zeros_like(y);
         var dscale = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: x.device);
 
+        using var rowScale = (rowWeight / batch).ToScalar();
+        using var columnScale = (columnWeight / batch).ToScalar();
         foreach (var (r0, rn, k0, kn) in Tiles(batch, chunk))
         {
             using var tile = NewDisposeScope();
@@ -92,10 +95,10 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
             var targets = Targets(classes, counts, r0, rn, k0, kn, smoothing, batch, s.dtype);
             var rowGrad = (s - rowLse.narrow(0, r0, rn).unsqueeze(1)).exp_().sub_(targets);
             var columnGrad = (s - columnLse.narrow(0, k0, kn).unsqueeze(0)).exp_().sub_(targets);
-            var ds = rowGrad.mul_(rowWeight / batch).add_(columnGrad.mul_(columnWeight / batch)).mul_(upstream);
-            dx.narrow(0, r0, rn).add_(ds.mm(yk).mul_(scale));
-            dy.narrow(0, k0, kn).add_(ds.t().mm(xr).mul_(scale));
-            dscale.add_((ds * g).sum(type: ScalarType.Float64));
+            var ds = rowGrad.mul_(rowScale).add_(columnGrad.mul_(columnScale), Scalars.One).mul_(upstream);
+            dx.narrow(0, r0, rn).add_(ds.mm(yk).mul_(scale), Scalars.One);
+            dy.narrow(0, k0, kn).add_(ds.t().mm(xr).mul_(scale), Scalars.One);
+            dscale.add_((ds * g).sum(type: ScalarType.Float64), Scalars.One);
         }
 
         dscale = dscale.to_type(scale.dtype);
@@ -104,8 +107,12 @@ internal sealed class ChunkedSoftmaxContrastive : autograd.SingleTensorFunction<
     }
 
     /// <summary>[rn, kn] tile of Q = (1 − ε)·pos/n + ε/B (symmetric, so it serves rows and columns alike).</summary>
-    private static Tensor Targets(Tensor classes, Tensor counts, long r0, long rn, long k0, long kn, double smoothing, long batch, ScalarType dtype) =>
-        Positives(classes, r0, rn, k0, kn, dtype).div_(counts.narrow(0, r0, rn).unsqueeze(1)).mul_(1 - smoothing).add_(smoothing / batch);
+    private static Tensor Targets(Tensor classes, Tensor counts, long r0, long rn, long k0, long kn, double smoothing, long batch, ScalarType dtype)
+    {
+        using var keep = (1 - smoothing).ToScalar();
+        using var uniform = (smoothing / batch).ToScalar();
+        return Positives(classes, r0, rn, k0, kn, dtype).div_(counts.narrow(0, r0, rn).unsqueeze(1)).mul_(keep).add_(uniform, Scalars.One);
+    }
 
     /// <summary>[rn, kn] float mask of same-class pairs between rows r0.. and columns k0...</summary>
     internal static Tensor Positives(Tensor classes, long r0, long rn, long k0, long kn, ScalarType dtype) =>

@@ -83,8 +83,9 @@ public sealed class NegativeSampler
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var rows = arange(batchSize, dtype: ScalarType.Int64, device: device);
-        var coin = rand(new[] { batchSize }, dtype: ScalarType.Float64, device: device, generator: generator).lt(Options.SwapProbability);
+        var rows = Scalars.Arange(batchSize, ScalarType.Int64, device);
+        using var swapProbability = Options.SwapProbability.ToScalar();
+        var coin = rand(new[] { batchSize }, dtype: ScalarType.Float64, device: device, generator: generator).lt(swapProbability);
         Tensor other;
         Tensor hasCandidate;
         long withoutCandidate;
@@ -92,8 +93,9 @@ public sealed class NegativeSampler
         {
             // Uniform over j ≠ i without a [B, B] matrix: draw r ∈ [0, B−1) and skip over i.
             var r = randint(0, Math.Max(batchSize - 1, 1), new[] { batchSize }, dtype: ScalarType.Int64, device: device, generator: generator);
-            other = r + r.ge(rows).to(ScalarType.Int64);
-            hasCandidate = full(new[] { batchSize }, batchSize > 1, dtype: ScalarType.Bool, device: device);
+            other = r.Plus(r.ge(rows).to(ScalarType.Int64));
+            using var hasAnother = (batchSize > 1).ToScalar();
+            hasCandidate = full(new[] { batchSize }, hasAnother, dtype: ScalarType.Bool, device: device);
             withoutCandidate = batchSize > 1 ? 0 : batchSize;
         }
         else
@@ -129,7 +131,7 @@ public sealed class NegativeSampler
         var computeType = similarity.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         // Two private B×B copies of S/τ, each row-contiguous for its direction: for image i, logits over texts (S); for
         // text t, logits over images (Sᵀ). Both are written in place below.
-        var overTexts = similarity.detach().to(computeType).mul(1.0 / Options.Temperature);
+        var overTexts = similarity.detach().to(computeType).Times(1.0 / Options.Temperature);
         var overImages = overTexts.t().contiguous();
         Tensor? sameLabel = null;
         if (labels is not null)
@@ -143,9 +145,9 @@ public sealed class NegativeSampler
         var (imageDraw, imageTotal) = DrawInverseCdf(overTexts, sameLabel, generator);
         var draw = cat(new[] { textDraw, imageDraw });
         // A row has a candidate iff its total weight is positive (its largest allowed entry weighs exp(0) = 1).
-        var hasCandidate = cat(new[] { textTotal, imageTotal }).gt(0);
+        var hasCandidate = cat(new[] { textTotal, imageTotal }).gt(Scalars.Zero);
 
-        var rows = arange(batchSize, dtype: ScalarType.Int64, device: device);
+        var rows = Scalars.Arange(batchSize, ScalarType.Int64, device);
         var image = cat(new[] { rows, draw.narrow(0, 0, batchSize), rows });
         var text = cat(new[] { rows, rows, draw.narrow(0, batchSize, batchSize) });
         var match = cat(new[] { ones(batchSize, dtype: ScalarType.Int64, device: device), zeros(2 * batchSize, dtype: ScalarType.Int64, device: device) });
@@ -189,24 +191,24 @@ public sealed class NegativeSampler
         if (sameLabel is null && batchSize > 1)
         {
             // Only the diagonal is excluded and every row keeps B − 1 finite entries: the fused softmax (one pass) is safe.
-            logits.diagonal().fill_(double.NegativeInfinity);
+            logits.diagonal().fill_(Scalars.NegativeInfinity);
             weights = logits.softmax(1);
         }
         else
         {
             if (sameLabel is null)
             {
-                logits.diagonal().fill_(double.NegativeInfinity);
+                logits.diagonal().fill_(Scalars.NegativeInfinity);
             }
             else
             {
-                logits.masked_fill_(sameLabel, double.NegativeInfinity);
+                logits.masked_fill_(sameLabel, Scalars.NegativeInfinity);
             }
 
             // A row may have nothing allowed (all −∞), where softmax would give NaN: shift such a row by 0 instead so its
             // weights are exp(−∞) = 0. Every other row's largest allowed entry weighs exp(0) = 1.
             var rowMax = logits.amax(new long[] { 1 }, keepdim: true);
-            rowMax.masked_fill_(rowMax.isinf(), 0.0);
+            rowMax.masked_fill_(rowMax.isinf(), Scalars.ZeroF);
             weights = logits.sub_(rowMax).exp_();
         }
 
@@ -214,7 +216,8 @@ public sealed class NegativeSampler
         var total = cumulative.narrow(1, batchSize - 1, 1);
         var u = rand(new[] { batchSize, 1L }, dtype: cumulative.dtype, device: logits.device, generator: generator);
         var target = minimum(u * total, total.nextafter(zeros_like(total)));
-        var draw = searchsorted(cumulative, target, right: true).squeeze(1).clamp_max(batchSize - 1);
+        using var last = (batchSize - 1).ToScalar();
+        var draw = searchsorted(cumulative, target, right: true).squeeze(1).clamp_max(last);
         return (draw, total.squeeze(1));
     }
 

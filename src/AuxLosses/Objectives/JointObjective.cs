@@ -230,8 +230,8 @@ public sealed class JointObjective
             if (term.Weight > 0)
             {
                 // Always a new tensor: the total must never alias a caller's term (Dispose would free it).
-                var weighted = value.reshape(Array.Empty<long>()) * term.Weight;
-                total = total is null ? weighted : total + weighted;
+                var weighted = value.reshape(Array.Empty<long>()).Times(term.Weight);
+                total = total is null ? weighted : total.Plus(weighted);
                 totalValue += contribution;
             }
         }

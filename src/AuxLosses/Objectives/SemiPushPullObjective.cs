@@ -98,10 +98,10 @@ public sealed class SemiPushPullObjective : IDisposable
 
         var similarity = SupConMath.Upcast(alignedText).matmul(SupConMath.Upcast(alignedImage).t()).sigmoid();
         // sum / B (not mean) and a strict "<", as train.py writes them: the count is sensitive to the last bit.
-        var diagonalMean = similarity.diagonal().sum() / batch;
+        var diagonalMean = similarity.diagonal().sum().Over(batch);
         var count = similarity.lt(diagonalMean).sum().item<long>();
         var pairs = labels.unsqueeze(1).eq(labels.unsqueeze(0)).sum().item<long>();
-        return new SemiPushPullAlignmentCheck(count, pairs, SkipThreshold(pairs, alpha), diagonalMean.ToDouble());
+        return new SemiPushPullAlignmentCheck(count, pairs, SkipThreshold(pairs, alpha), Scalars.ToDouble(diagonalMean));
     }
 
     /// <summary>Step-2 loss <c>λ_inter·L_inter(AlignedText → AlignedImage)</c> (text anchors, image candidates, as SPP-SCL).</summary>
@@ -113,7 +113,7 @@ public sealed class SemiPushPullObjective : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(interModal.forward(batch.AlignedText, batch.AlignedImage, labels) * interModalWeight);
+        return scope.MoveToOuter(interModal.forward(batch.AlignedText, batch.AlignedImage, labels).Times(interModalWeight));
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ public sealed class SemiPushPullObjective : IDisposable
         using var scope = NewDisposeScope();
         var (step1, _, _, _) = Step1Terms(batch, labels);
         var inter = interModal.forward(batch.AlignedText, batch.AlignedImage, labels);
-        return scope.MoveToOuter(step1 + inter.to(step1.dtype) * interModalWeight);
+        return scope.MoveToOuter(step1.Plus(inter.to(step1.dtype).Times(interModalWeight)));
     }
 
     /// <summary>
@@ -158,10 +158,10 @@ public sealed class SemiPushPullObjective : IDisposable
             var (loss, crossEntropy, lossImage, lossText) = Step1Terms(batch, labels);
             loss.backward();
             optimizer.step();
-            step1Value = loss.ToDouble();
-            ce = crossEntropy.ToDouble();
-            image = lossImage.ToDouble();
-            text = lossText.ToDouble();
+            step1Value = Scalars.ToDouble(loss);
+            ce = Scalars.ToDouble(crossEntropy);
+            image = Scalars.ToDouble(lossImage);
+            text = Scalars.ToDouble(lossText);
         }
 
         SemiPushPullAlignmentCheck check;
@@ -175,9 +175,9 @@ public sealed class SemiPushPullObjective : IDisposable
             {
                 var unweighted = interModal.forward(batch.AlignedText, batch.AlignedImage, labels);
                 optimizer.zero_grad();
-                (unweighted * interModalWeight).backward();
+                unweighted.Times(interModalWeight).backward();
                 optimizer.step();
-                inter = unweighted.ToDouble();
+                inter = Scalars.ToDouble(unweighted);
             }
         }
 
@@ -220,8 +220,8 @@ public sealed class SemiPushPullObjective : IDisposable
         var crossEntropy = nn.functional.cross_entropy(SupConMath.Upcast(logits), labels.to(ScalarType.Int64));
         var image = intraModal.forward(batch.ImageFeatures, labels);
         var text = intraModal.forward(batch.TextFeatures, labels);
-        var loss = crossEntropy * crossEntropyWeight
-            + (image.to(crossEntropy.dtype) + text.to(crossEntropy.dtype)) * intraModalWeight;
+        var loss = crossEntropy.Times(crossEntropyWeight)
+            .Plus(image.to(crossEntropy.dtype).Plus(text.to(crossEntropy.dtype)).Times(intraModalWeight));
         return (loss, crossEntropy, image, text);
     }
 }

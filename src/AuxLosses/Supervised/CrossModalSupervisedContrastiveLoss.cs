@@ -67,20 +67,20 @@ public sealed class CrossModalSupervisedContrastiveLoss : nn.Module<Tensor, Tens
         var c = SupConMath.Embed(candidates, normalize);
         if (variant == SupConVariant.Khosla)
         {
-            var khosla = symmetric ? 0.5 * (Factored(a, c, labels) + Factored(c, a, labels)) : Factored(a, c, labels);
+            var khosla = symmetric ? Factored(a, c, labels).Plus(Factored(c, a, labels)).Times(0.5) : Factored(a, c, labels);
             return scope.MoveToOuter(khosla.to(anchors.dtype));
         }
 
         // Same-label mask, diagonal included: it is symmetric, so both directions share it.
         var positives = labels.unsqueeze(1).eq(labels.unsqueeze(0));
-        var loss = symmetric ? 0.5 * (Reference(a, c, positives) + Reference(c, a, positives)) : Reference(a, c, positives);
+        var loss = symmetric ? Reference(a, c, positives).Plus(Reference(c, a, positives)).Times(0.5) : Reference(a, c, positives);
         return scope.MoveToOuter(loss.to(anchors.dtype));
     }
 
     /// <summary>Khosla: Σ_{p∈P(i)} s_ip = (a_i/τ)·Σ_{same label} c_p, so neither a mask nor log-probabilities are built.</summary>
     private Tensor Factored(Tensor from, Tensor to, Tensor labels)
     {
-        var scaled = from / temperature;
+        var scaled = from.Over(temperature);
         var logits = scaled.matmul(to.t());
         var (sums, counts) = SupConMath.SameLabel(to, labels, labels);
         return SupConMath.KhoslaFactored(logits, (scaled * sums).sum(1), counts, scale);
@@ -88,7 +88,7 @@ public sealed class CrossModalSupervisedContrastiveLoss : nn.Module<Tensor, Tens
 
     private Tensor Reference(Tensor from, Tensor to, Tensor positives)
     {
-        var logits = from.matmul(to.t()) / temperature;
+        var logits = from.matmul(to.t()).Over(temperature);
         return SupConMath.Reference(logits, positives, null);
     }
 }

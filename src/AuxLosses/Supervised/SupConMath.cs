@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,14 +38,14 @@ internal static class SupConMath
             // −inf removes the anchor itself from the log-sum-exp. A row whose only column is itself (B = 1)
             // has no positive either; it gets 0s instead so its normaliser stays finite and its gradient 0.
             var hasCandidate = self.logical_not().any(1, keepdim: true);
-            denominator = logits.masked_fill(self, double.NegativeInfinity).where(hasCandidate, zeros_like(logits));
+            denominator = logits.masked_fill(self, Scalars.NegativeInfinity).where(hasCandidate, zeros_like(logits));
         }
 
         var logProb = logits - denominator.logsumexp(1, keepdim: true);
         var count = positives.to(logits.dtype).sum(1);
-        var perAnchor = logProb.where(positives, zeros_like(logProb)).sum(1) / count.clamp_min(1.0);
-        var anchors = count.gt(0).to(logits.dtype).sum();
-        return perAnchor.sum() * (-scale) / anchors.clamp_min(1.0);
+        var perAnchor = logProb.where(positives, zeros_like(logProb)).sum(1) / count.clamp_min(Scalars.OneF);
+        var anchors = count.gt(Scalars.Zero).to(logits.dtype).sum();
+        return perAnchor.sum().Times(-scale) / anchors.clamp_min(Scalars.OneF);
     }
 
     /// <summary>
@@ -64,9 +65,9 @@ internal static class SupConMath
         var candidateGroup = group.narrow(0, 0, n);
         var anchorGroup = group.narrow(0, n, anchorLabels.shape[0]);
         var classes = values.shape[0];
-        var sums = zeros(classes, candidates.shape[1], dtype: candidates.dtype, device: candidates.device).index_add(0, candidateGroup, candidates, 1.0);
+        var sums = zeros(classes, candidates.shape[1], dtype: candidates.dtype, device: candidates.device).index_add(0, candidateGroup, candidates, Scalars.OneF);
         var counts = zeros(classes, dtype: candidates.dtype, device: candidates.device)
-            .index_add(0, candidateGroup, ones(n, dtype: candidates.dtype, device: candidates.device), 1.0);
+            .index_add(0, candidateGroup, ones(n, dtype: candidates.dtype, device: candidates.device), Scalars.OneF);
         return (sums.index_select(0, anchorGroup), counts.index_select(0, anchorGroup));
     }
 
@@ -82,9 +83,9 @@ internal static class SupConMath
     public static Tensor KhoslaFactored(Tensor logits, Tensor positiveLogitSum, Tensor positiveCount, double scale)
     {
         // Rows without a positive have a zero sum and count: they contribute exactly 0 and are left out of the mean.
-        var perAnchor = (positiveLogitSum - positiveCount * logits.logsumexp(1)) / positiveCount.clamp_min(1.0);
-        var anchors = positiveCount.gt(0).to(logits.dtype).sum();
-        return perAnchor.sum() * (-scale) / anchors.clamp_min(1.0);
+        var perAnchor = (positiveLogitSum - positiveCount * logits.logsumexp(1)) / positiveCount.clamp_min(Scalars.OneF);
+        var anchors = positiveCount.gt(Scalars.Zero).to(logits.dtype).sum();
+        return perAnchor.sum().Times(-scale) / anchors.clamp_min(Scalars.OneF);
     }
 
     /// <summary>
@@ -96,17 +97,17 @@ internal static class SupConMath
     {
         if (self is not null)
         {
-            logits = logits.masked_fill(self, 0.0);
+            logits = logits.masked_fill(self, Scalars.ZeroF);
         }
 
         // exp of logits shifted by the row max is ≤ 1 and the max term contributes exp(0) = 1, so the sum is in
         // [1, N]: this explicit exp-then-log (kept to match the reference bit for bit) cannot overflow or hit log 0.
         var shifted = logits - logits.max(1, keepdim: true).values.detach();
-        var logNormalizer = (shifted.exp().sum(1, keepdim: true) + 1e-12).log();
+        var logNormalizer = shifted.exp().sum(1, keepdim: true).Plus(1e-12).log();
         var mask = positives.to(logits.dtype);
         var logProb = shifted * mask - logNormalizer;
         var count = mask.sum(1);
-        count = count.where(count.ne(0), ones_like(count));
+        count = count.where(count.ne(Scalars.Zero), ones_like(count));
         var perAnchor = (mask * logProb).sum(1) / count;
         return -perAnchor.mean();
     }

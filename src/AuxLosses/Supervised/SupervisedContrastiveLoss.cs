@@ -129,10 +129,10 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
         var contrast = z.transpose(0, 1).reshape(viewCount * total, z.shape[2]);
         var contrastLabels = sampleLabels.repeat(viewCount);
         // Anchors: this batch's rows of the contrast set (all views, or view 0 only); anchor k sits at column index[k].
-        var local = arange(offset, offset + batch, dtype: ScalarType.Int64, device: features.device);
+        var local = Scalars.Arange(offset, offset + batch, ScalarType.Int64, features.device);
         var index = contrastMode == SupConContrastMode.One
             ? local
-            : (local.unsqueeze(0) + arange(viewCount, dtype: ScalarType.Int64, device: features.device).unsqueeze(1) * total).reshape(-1);
+            : local.unsqueeze(0).Plus(Scalars.Arange(viewCount, ScalarType.Int64, features.device).unsqueeze(1).Times(total)).reshape(-1);
         var anchors = contrast.index_select(0, index);
         var anchorLabels = contrastLabels.index_select(0, index);
         if (queue is not null)
@@ -157,25 +157,25 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
         {
             // 1/τ on the [A, D] side saves a B×B pass. Σ_{p∈P(i)} s_ip = (z_i/τ)·(Σ_{same label} z_c − z_i): the anchor is
             // one of its own same-label candidates and is not a positive.
-            var scaled = anchors / temperature;
+            var scaled = anchors.Over(temperature);
             var logits = scaled.matmul(contrast.t());
             var (sums, counts) = SupConMath.SameLabel(contrast, contrastLabels, anchorLabels);
-            var positiveCount = counts - 1;
+            var positiveCount = counts.Minus(1);
             var positiveSum = (scaled * (sums - anchors)).sum(1);
             if (contrast.shape[0] > 1)
             {
                 // The anchor's own column leaves the log-sum-exp; in place on S (the GEMM's backward does not read it).
                 // With a single column there is no positive either and the row is left as is (finite, weight 0).
-                logits.scatter_(1, index.unsqueeze(1), full(new[] { index.shape[0], 1L }, double.NegativeInfinity, dtype: logits.dtype, device: logits.device));
+                logits.scatter_(1, index.unsqueeze(1), full(new[] { index.shape[0], 1L }, Scalars.NegativeInfinity, dtype: logits.dtype, device: logits.device));
             }
 
             loss = SupConMath.KhoslaFactored(logits, positiveSum, positiveCount, scale);
-            withPositive = positiveCount.gt(0);
+            withPositive = positiveCount.gt(Scalars.Zero);
         }
         else
         {
-            var logits = anchors.matmul(contrast.t()) / temperature;
-            var self = index.unsqueeze(1).eq(arange(contrast.shape[0], dtype: ScalarType.Int64, device: features.device).unsqueeze(0));
+            var logits = anchors.matmul(contrast.t()).Over(temperature);
+            var self = index.unsqueeze(1).eq(Scalars.Arange(contrast.shape[0], ScalarType.Int64, features.device).unsqueeze(0));
             var positives = anchorLabels.unsqueeze(1).eq(contrastLabels.unsqueeze(0)).logical_and(self.logical_not());
             loss = SupConMath.Reference(logits, positives, self);
             withPositive = positives.any(1);
@@ -203,9 +203,9 @@ public sealed class SupervisedContrastiveLoss : nn.Module<Tensor, Tensor, Tensor
         }
 
         var perView = contrastMode == SupConContrastMode.One ? 1 : viewCount;
-        var labelCounts = allLabels.unsqueeze(1).eq(allLabels.unsqueeze(0)).sum(1) * viewCount;
-        var allWithPositive = labelCounts.ge(2).sum().to(ScalarType.Float64) * perView;
+        var labelCounts = allLabels.unsqueeze(1).eq(allLabels.unsqueeze(0)).sum(1).Times(viewCount);
+        var allWithPositive = labelCounts.ge(Scalars.Two).sum().to(ScalarType.Float64).Times(perView);
         var rankWithPositive = withPositive.sum().to(ScalarType.Float64);
-        return rankWithPositive.clamp_min(1.0) * worldSize / allWithPositive.clamp_min(1.0);
+        return rankWithPositive.clamp_min(Scalars.OneF).Times(worldSize) / allWithPositive.clamp_min(Scalars.OneF);
     }
 }

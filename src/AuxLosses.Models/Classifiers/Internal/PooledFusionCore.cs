@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using AuxLosses.Models.Internal;
 using TorchSharp;
@@ -132,7 +133,7 @@ internal sealed class PooledFusionCore : nn.Module
         var masks = stack([.. present.ConvertAll(entry => entry.Mask)], 1).unsqueeze(-1);                  // [N, M, 1]
         if (pooling == ModalityPooling.Max)
         {
-            var lowest = full(1, double.NegativeInfinity, dtype: vectors.dtype, device: vectors.device);
+            var lowest = full(1, Scalars.NegativeInfinity, dtype: vectors.dtype, device: vectors.device);
             return where(masks, vectors, lowest).amax([1L]);
         }
 
@@ -144,7 +145,8 @@ internal sealed class PooledFusionCore : nn.Module
     {
         if (given is null)
         {
-            return full(rows, supplied, dtype: ScalarType.Bool, device: device);
+            using var fill = supplied.ToScalar();
+            return full(rows, fill, dtype: ScalarType.Bool, device: device);
         }
 
         if (given.dtype != ScalarType.Bool || given.dim() != 1 || given.shape[0] != rows)

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -267,7 +268,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IImageEncoder
                 {
                     if (name.EndsWith(".weight", StringComparison.Ordinal))
                     {
-                        p.fill_(1.0);
+                        p.fill_(Scalars.OneF);
                     }
                     else
                     {
@@ -281,7 +282,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IImageEncoder
                 else
                 {
                     // HF truncates at ±2 absolute, i.e. ±100 std for 0.02: a clamped normal is the same distribution.
-                    p.normal_(0.0, std).clamp_(-2.0, 2.0);
+                    p.normal_(0.0, std).clamp_(Scalars.MinusTwoF, Scalars.TwoF);
                 }
             }
         }

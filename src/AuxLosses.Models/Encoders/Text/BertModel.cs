@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -157,7 +158,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor?, TextEncoderOu
         var hidden = embeddings.forward(inputIds, types);
         // HF get_extended_attention_mask: [N, 1, 1, L], 0 where attended, the dtype's most negative value where not.
         var extended = ones(1, dtype: hidden.dtype, device: hidden.device)
-            .sub(attentionMask.to(hidden.dtype)).mul(finfo(hidden.dtype).min).view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
+            .sub(attentionMask.to(hidden.dtype)).Times(finfo(hidden.dtype).min).view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
         var states = new List<Tensor>(NumLayers + 1) { hidden };
         foreach (var layer in encoder.Layers)
         {
@@ -192,7 +193,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor?, TextEncoderOu
         {
             if (name.Contains("LayerNorm", StringComparison.Ordinal))
             {
-                _ = name.EndsWith(".weight", StringComparison.Ordinal) ? parameter.fill_(1.0) : parameter.zero_();
+                _ = name.EndsWith(".weight", StringComparison.Ordinal) ? parameter.fill_(Scalars.OneF) : parameter.zero_();
             }
             else if (name.EndsWith(".bias", StringComparison.Ordinal))
             {
@@ -260,7 +261,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor?, TextEncoderOu
 
         using (var scope = NewDisposeScope())
         {
-            if (attentionMask.dtype != ScalarType.Bool && attentionMask.ne(0).logical_and(attentionMask.ne(1)).any().item<bool>())
+            if (attentionMask.dtype != ScalarType.Bool && attentionMask.ne(Scalars.Zero).logical_and(attentionMask.ne(Scalars.One)).any().item<bool>())
             {
                 throw new ArgumentException("attentionMask must hold only 0 and 1.", nameof(attentionMask));
             }

@@ -13,6 +13,7 @@ internal static class CrossBatchContrastive
 {
     // Class id of unlabelled queue entries: batch ids are ≥ 0, so a queued entry is never an unlabelled anchor's positive.
     private const long NoClass = -1;
+    private static readonly Scalar NoClassFill = NoClass.ToScalar();
 
     /// <summary>ITC with queued texts as extra candidates of image anchors and queued images of text anchors (ALBEF/BLIP).</summary>
     public static Tensor ClipWithQueue(ImageTextContrastiveLoss loss, Tensor image, Tensor text, Tensor? labels, FeatureQueue queue, bool withLabels)
@@ -26,10 +27,11 @@ internal static class CrossBatchContrastive
         var queuedImage = Queued(queue.Image, x.dtype, options.Normalize);
         var queuedText = Queued(queue.Text, x.dtype, options.Normalize);
         var (rows, columns) = QueueClasses(labels, queue, x.shape[0], x.device);
-        var scale = loss.LogScale.exp().clamp_max(options.MaxLogitScale).to_type(x.dtype);
+        using var maxScale = options.MaxLogitScale.ToScalar();
+        var scale = loss.LogScale.exp().clamp_max(maxScale).to_type(x.dtype);
         var imageToText = SoftTargetCrossEntropy(x, cat(new[] { y, queuedText }), scale, rows, columns, options.LabelSmoothing);
         var textToImage = SoftTargetCrossEntropy(y, cat(new[] { x, queuedImage }), scale, rows, columns, options.LabelSmoothing);
-        var result = (imageToText * options.ImageToTextWeight + textToImage * options.TextToImageWeight) / x.shape[0];
+        var result = imageToText.Times(options.ImageToTextWeight).Plus(textToImage.Times(options.TextToImageWeight)).Over(x.shape[0]);
         return scope.MoveToOuter(result.to_type(image.dtype));
     }
 
@@ -45,11 +47,12 @@ internal static class CrossBatchContrastive
         var (rows, columns) = RankClasses(gatherer, labels, image.shape[0], image.device);
         var x = ContrastiveCommon.Prepare(image, options.Normalize);
         var y = ContrastiveCommon.Prepare(text, options.Normalize);
-        var scale = loss.LogScale.exp().clamp_max(options.MaxLogitScale).to_type(x.dtype);
+        using var maxScale = options.MaxLogitScale.ToScalar();
+        var scale = loss.LogScale.exp().clamp_max(maxScale).to_type(x.dtype);
         var imageToText = SoftTargetCrossEntropy(x, ContrastiveCommon.Prepare(allText, options.Normalize), scale, rows, columns, options.LabelSmoothing);
         var textToImage = SoftTargetCrossEntropy(y, ContrastiveCommon.Prepare(allImage, options.Normalize), scale, rows, columns, options.LabelSmoothing);
         // WorldSize × (Σ over this rank's rows) / B_total = mean over this rank's rows: the ranks' mean is the full loss.
-        var result = (imageToText * options.ImageToTextWeight + textToImage * options.TextToImageWeight) / x.shape[0];
+        var result = imageToText.Times(options.ImageToTextWeight).Plus(textToImage.Times(options.TextToImageWeight)).Over(x.shape[0]);
         return scope.MoveToOuter(result.to_type(image.dtype));
     }
 
@@ -66,11 +69,12 @@ internal static class CrossBatchContrastive
         var queuedText = Queued(queue.Text, x.dtype, options.Normalize);
         var (rows, columns) = QueueClasses(labels, queue, x.shape[0], x.device);
         var queuedClasses = columns.narrow(0, x.shape[0], queue.Count);
-        var scale = loss.LogScale.exp().clamp_max(options.MaxLogitScale).to_type(x.dtype);
+        using var maxScale = options.MaxLogitScale.ToScalar();
+        var scale = loss.LogScale.exp().clamp_max(maxScale).to_type(x.dtype);
         var bias = loss.LogitBias.to_type(x.dtype);
         var sum = SigmoidPairs(x, cat(new[] { y, queuedText }), scale, bias, rows, columns)
-                  + SigmoidPairs(queuedImage, y, scale, bias, queuedClasses, rows);
-        return scope.MoveToOuter((sum / x.shape[0]).to_type(image.dtype));
+                  .Plus(SigmoidPairs(queuedImage, y, scale, bias, queuedClasses, rows));
+        return scope.MoveToOuter(sum.Over(x.shape[0]).to_type(image.dtype));
     }
 
     /// <summary>SigLIP of this rank's images against every rank's texts (open_clip's SigLipLoss over all ranks' texts).</summary>
@@ -84,10 +88,11 @@ internal static class CrossBatchContrastive
         var allText = GatherWithGrad.Gather(gatherer, nameof(gatherer), text, nameof(text));
         var (rows, columns) = RankClasses(gatherer, labels, image.shape[0], image.device);
         var x = ContrastiveCommon.Prepare(image, options.Normalize);
-        var scale = loss.LogScale.exp().clamp_max(options.MaxLogitScale).to_type(x.dtype);
+        using var maxScale = options.MaxLogitScale.ToScalar();
+        var scale = loss.LogScale.exp().clamp_max(maxScale).to_type(x.dtype);
         var bias = loss.LogitBias.to_type(x.dtype);
         var sum = SigmoidPairs(x, ContrastiveCommon.Prepare(allText, options.Normalize), scale, bias, rows, columns);
-        return scope.MoveToOuter((sum / x.shape[0]).to_type(image.dtype));
+        return scope.MoveToOuter(sum.Over(x.shape[0]).to_type(image.dtype));
     }
 
     /// <summary>
@@ -98,15 +103,15 @@ internal static class CrossBatchContrastive
     {
         var logits = scale * anchors.mm(candidates.t());
         var positives = anchorClasses.unsqueeze(1).eq(candidateClasses.unsqueeze(0)).to_type(logits.dtype);
-        var targets = positives / positives.sum(1, keepdim: true) * (1 - smoothing) + smoothing / candidates.shape[0];
+        var targets = (positives / positives.sum(1, keepdim: true)).Times(1 - smoothing).Plus(smoothing / candidates.shape[0]);
         return -(targets * logits.log_softmax(1)).sum();
     }
 
     /// <summary>Σ_ij −log σ(z_ij·(s·r_i·c_j + b)), z = +1 for same-class pairs, −1 otherwise.</summary>
     internal static Tensor SigmoidPairs(Tensor rows, Tensor columns, Tensor scale, Tensor bias, Tensor rowClasses, Tensor columnClasses)
     {
-        var logits = scale * rows.mm(columns.t()) + bias;
-        var signs = rowClasses.unsqueeze(1).eq(columnClasses.unsqueeze(0)).to_type(logits.dtype) * 2 - 1;
+        var logits = (scale * rows.mm(columns.t())).Plus(bias);
+        var signs = rowClasses.unsqueeze(1).eq(columnClasses.unsqueeze(0)).to_type(logits.dtype).Times(2).Minus(1);
         return -nn.functional.logsigmoid(signs * logits).sum();
     }
 
@@ -120,8 +125,8 @@ internal static class CrossBatchContrastive
     /// <summary>Anchor classes [B] and candidate classes [B + K] (batch, then queue).</summary>
     private static (Tensor Rows, Tensor Columns) QueueClasses(Tensor? labels, FeatureQueue queue, long batch, Device device)
     {
-        var rows = labels is null ? arange(batch, dtype: ScalarType.Int64, device: device) : labels.to_type(ScalarType.Int64);
-        var queued = labels is null ? full(queue.Count, NoClass, dtype: ScalarType.Int64, device: device) : queue.Labels;
+        var rows = labels is null ? Scalars.Arange(batch, ScalarType.Int64, device) : labels.to_type(ScalarType.Int64);
+        var queued = labels is null ? full(queue.Count, NoClassFill, dtype: ScalarType.Int64, device: device) : queue.Labels;
         return (rows, cat(new[] { rows, queued }));
     }
 
@@ -131,7 +136,7 @@ internal static class CrossBatchContrastive
         if (labels is null)
         {
             // Targets offset by rank·B: anchor i of rank r matches candidate r·B + i.
-            var columns = arange(gatherer.WorldSize * batch, dtype: ScalarType.Int64, device: device);
+            var columns = Scalars.Arange(gatherer.WorldSize * batch, ScalarType.Int64, device);
             return (columns.narrow(0, gatherer.Rank * batch, batch), columns);
         }
 

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,6 +34,6 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         var identity = downsample is null ? x : downsample.forward(x);
         var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
         y = bn2.forward(conv2.forward(y));
-        return scope.MoveToOuter(nn.functional.relu(y.add_(identity)));
+        return scope.MoveToOuter(nn.functional.relu(y.add_(identity, Scalars.One)));
     }
 }

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,6 +48,6 @@ internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
         y = nn.functional.relu(bn2.forward(conv2.forward(y)));
         y = bn3.forward(conv3.forward(y));
-        return scope.MoveToOuter(nn.functional.relu(y.add_(identity)));
+        return scope.MoveToOuter(nn.functional.relu(y.add_(identity, Scalars.One)));
     }
 }

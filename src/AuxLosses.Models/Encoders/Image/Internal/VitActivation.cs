@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using static TorchSharp.torch;
 
@@ -15,8 +16,8 @@ internal static class VitActivation
     {
         "gelu" => nn.functional.gelu(x),
         // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): the tanh approximation of GELU.
-        "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => 0.5 * x * (1.0 + tanh(Math.Sqrt(2.0 / Math.PI) * (x + 0.044715 * x.pow(3)))),
-        "quick_gelu" => x * sigmoid(1.702 * x),
+        "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => x.Times(0.5).mul(tanh(x.Plus(x.pow(Scalars.Three).Times(0.044715)).Times(Math.Sqrt(2.0 / Math.PI))).Plus(1.0)),
+        "quick_gelu" => x * sigmoid(x.Times(1.702)),
         "relu" => nn.functional.relu(x),
         "silu" or "swish" => nn.functional.silu(x),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, $"Unsupported activation; expected one of {SupportedNames}."),

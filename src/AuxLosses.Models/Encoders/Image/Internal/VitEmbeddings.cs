@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ internal sealed class VitEmbeddings : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var patches = patch_embeddings.forward(pixels);
         var cls = cls_token.expand(patches.shape[0], -1, -1);
-        var embeddings = cat([cls, patches], 1) + position_embeddings;
+        var embeddings = cat([cls, patches], 1).Plus(position_embeddings);
         return scope.MoveToOuter(nn.functional.dropout(embeddings, dropout, training));
     }
 }

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,8 +34,8 @@ internal sealed class VitLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = attention.forward(layernorm_before.forward(x)) + x;
-        var y = output.forward(intermediate.forward(layernorm_after.forward(h))) + h;
+        var h = attention.forward(layernorm_before.forward(x)).Plus(x);
+        var y = output.forward(intermediate.forward(layernorm_after.forward(h))).Plus(h);
         return scope.MoveToOuter(y);
     }
 }

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -36,7 +37,7 @@ internal sealed class VitSelfAttention : nn.Module<Tensor, Tensor>
         var q = Split(query.forward(hidden));
         var k = Split(key.forward(hidden));
         var v = Split(value.forward(hidden));
-        var scores = matmul(q, k.transpose(-1, -2)) / Math.Sqrt(headSize);
+        var scores = matmul(q, k.transpose(-1, -2)).Over(Math.Sqrt(headSize));
         var probs = nn.functional.dropout(scores.softmax(-1), dropout, training);
         var context = matmul(probs, v).permute(0, 2, 1, 3).reshape(n, t, c);
         return scope.MoveToOuter(context);

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,17 +37,18 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         if (_roberta)
         {
             // create_position_ids_from_input_ids: real tokens count 1, 2, … from padding_idx + 1; pads stay at padding_idx.
-            var real = inputIds.ne(_padTokenId).to(ScalarType.Int64);
-            positions = cumsum(real, 1).mul(real).add(_padTokenId);
+            using var padTokenId = _padTokenId.ToScalar();
+            var real = inputIds.ne(padTokenId).to(ScalarType.Int64);
+            positions = cumsum(real, 1).mul(real).add(padTokenId, Scalars.One);
         }
         else
         {
-            positions = arange(inputIds.shape[1], ScalarType.Int64, inputIds.device).unsqueeze(0).expand(inputIds.shape);
+            positions = Scalars.Arange(inputIds.shape[1], ScalarType.Int64, inputIds.device).unsqueeze(0).expand(inputIds.shape);
         }
 
         var embeddings = word_embeddings.forward(inputIds)
-            .add(token_type_embeddings.forward(tokenTypeIds))
-            .add(position_embeddings.forward(positions));
+            .add(token_type_embeddings.forward(tokenTypeIds), Scalars.One)
+            .add(position_embeddings.forward(positions), Scalars.One);
         return scope.MoveToOuter(dropout.forward(LayerNorm.forward(embeddings)));
     }
 }

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -48,7 +49,7 @@ internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
             "gelu" => nn.functional.gelu(x),
             "relu" => nn.functional.relu(x),
             // gelu_new / gelu_pytorch_tanh: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-            _ => x.mul(0.5).mul(x.pow(3).mul(0.044715).add(x).mul(System.Math.Sqrt(2.0 / System.Math.PI)).tanh().add(1.0)),
+            _ => x.Times(0.5).mul(x.pow(Scalars.Three).Times(0.044715).Plus(x).Times(System.Math.Sqrt(2.0 / System.Math.PI)).tanh().Plus(1.0)),
         };
         return scope.MoveToOuter(y);
     }

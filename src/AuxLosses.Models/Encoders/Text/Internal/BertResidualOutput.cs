@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,6 +24,6 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(LayerNorm.forward(dropout.forward(dense.forward(x)).add(residual)));
+        return scope.MoveToOuter(LayerNorm.forward(dropout.forward(dense.forward(x)).add(residual, Scalars.One)));
     }
 }

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -35,7 +36,7 @@ internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = Heads(query.forward(hidden));
         var k = Heads(key.forward(hidden));
         var v = Heads(value.forward(hidden));
-        var scores = matmul(q, k.transpose(-1, -2)).div(Math.Sqrt(_headSize)).add(extendedMask);
+        var scores = matmul(q, k.transpose(-1, -2)).Over(Math.Sqrt(_headSize)).add(extendedMask, Scalars.One);
         var probabilities = dropout.forward(scores.softmax(-1));
         var context = matmul(probabilities, v).permute(0, 2, 1, 3).reshape(hidden.shape);
         return scope.MoveToOuter(context);
