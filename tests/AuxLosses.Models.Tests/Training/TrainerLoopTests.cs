@@ -31,7 +31,7 @@ public sealed class TrainerLoopTests
             Progress = ProgressMode.None,
         });
         var seen = new List<(double Record, double Group)>();
-        trainer.StepCompleted += (_, r) => seen.Add((r.LearningRate, trainer.Optimizer.ParamGroups.First().LearningRate));
+        trainer.StepCompleted += (_, r) => seen.Add((r.LearningRate, trainer.Optimizer.ParameterGroups[0].LearningRate));
 
         trainer.Fit(new VectorSource(batches: 4));
 
@@ -62,7 +62,7 @@ public sealed class TrainerLoopTests
         });
         var hiddenGroup = trainer.ParameterGroups.Select((g, i) => (g, i)).First(x => x.g.Name.StartsWith("hidden/", StringComparison.Ordinal)).i;
         var seen = new List<(double Base, double Hidden)>();
-        trainer.StepCompleted += (_, r) => seen.Add((r.LearningRate, trainer.Optimizer.ParamGroups.ElementAt(hiddenGroup).LearningRate));
+        trainer.StepCompleted += (_, r) => seen.Add((r.LearningRate, trainer.Optimizer.ParameterGroups[hiddenGroup].LearningRate));
 
         trainer.Fit(new VectorSource(batches: 5));
 
@@ -96,9 +96,10 @@ public sealed class TrainerLoopTests
         groups["default/no_decay"].LearningRate.Should().Be(1e-3);
 
         // The optimizer's groups carry the same settings, in the same order.
-        var optimizerGroups = trainer.Optimizer.ParamGroups.Cast<AdamW.ParamGroup>().ToArray();
-        optimizerGroups.Select(g => g.Options.weight_decay!.Value).Should().Equal(trainer.ParameterGroups.Select(g => g.WeightDecay));
-        optimizerGroups.Select(g => g.Parameters.Count()).Should().Equal(trainer.ParameterGroups.Select(g => g.ParameterNames.Count));
+        var optimizerGroups = trainer.Optimizer.ParameterGroups;
+        optimizerGroups.Select(g => g.WeightDecay).Should().Equal(trainer.ParameterGroups.Select(g => g.WeightDecay));
+        optimizerGroups.Select(g => g.LearningRate).Should().Equal(trainer.ParameterGroups.Select(g => g.LearningRate));
+        optimizerGroups.Select(g => g.ParameterNames).Should().BeEquivalentTo(trainer.ParameterGroups.Select(g => g.ParameterNames), o => o.WithStrictOrdering());
     }
 
     [Fact]
