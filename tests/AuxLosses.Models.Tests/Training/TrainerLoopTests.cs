@@ -577,20 +577,25 @@ public sealed class TrainerLoopTests
         public Tensor Predict(VectorBatch batch)
         {
             var labels = batch.Labels;
-            var wrong = (labels + 1) % 3;
-            var correct = arange(labels.shape[0]).lt(CorrectCount);
+            using var one = 1.ToScalar();
+            using var three = 3.ToScalar();
+            using var correctCount = CorrectCount.ToScalar();
+            var wrong = labels.add(one, one).remainder(three);
+            var correct = tensor(Enumerable.Range(0, (int)labels.shape[0]).Select(i => (long)i).ToArray()).lt(correctCount);
             return nn.functional.one_hot(where(correct, labels, wrong), 3).to(ScalarType.Float32);
         }
 
         public IReadOnlyDictionary<string, double> TrainStep(VectorBatch batch, TrainingStepContext context)
         {
-            var loss = (w * 0).sum();
+            using var zero = 0.ToScalar();
+            var loss = w.mul(zero).sum();
             context.ZeroGrad();
             loss.backward();
             context.Step();
             using (no_grad())
             {
-                w.fill_(script[context.Epoch]);
+                using var value = script[context.Epoch].ToScalar();
+                w.fill_(value);
             }
 
             return new Dictionary<string, double> { ["loss"] = 0 };

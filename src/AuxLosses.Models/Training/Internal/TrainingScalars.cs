@@ -10,7 +10,10 @@ namespace AuxLosses.Models.Internal;
 /// </summary>
 internal static class TrainingScalars
 {
-    /// <summary>The integer 1: the alpha of a plain tensor sum <c>a.add(b, One)</c> (what <c>a + b</c> uses).</summary>
+    /// <summary>
+    /// The integer 1: the alpha of a plain sum <c>a.add(b, One)</c> or <c>a.add_(s, One)</c> (what <c>a + b</c>,
+    /// <c>add(b)</c> and <c>add_(s)</c> create as a temporary).
+    /// </summary>
     public static readonly Scalar One = 1.ToScalar();
 
     /// <summary>The double 0.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using AuxLosses.Models.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,7 +28,8 @@ namespace AuxLosses.Models;
 /// (<c>mul_(beta1)</c>, <c>alpha: 1 - beta1</c>, ...) to native calls. A <see cref="Scalar"/> is a finalizable wrapper of a
 /// raw native pointer that no dispose scope tracks, so the JIT may treat a temporary as dead once its handle has been
 /// read and the finalizer thread can free it while the native op still reads it (seen as
-/// <c>c10::Scalar::toFloat</c> errors). Here every <see cref="Scalar"/> is a <c>using</c> local that outlives its call.</para>
+/// <c>c10::Scalar::toFloat</c> errors). Here every <see cref="Scalar"/> is a <c>using</c> local that outlives its call
+/// or a static constant, including the alpha that TorchSharp's one-argument <c>add_</c> would create.</para>
 /// <para>Parameters whose gradient is null are skipped entirely (no step count, no moments, no decay), as in PyTorch.
 /// The moments are created on a parameter's first step, with its dtype and device. <see cref="Step"/> works in place under
 /// <c>no_grad</c> in its own dispose scope, so it leaves no tensor behind. <see cref="SaveState"/> and
@@ -168,7 +170,8 @@ public sealed class AdamW : IDisposable
                 state.ExpAvg.mul_(beta1).add_(grad, alpha: oneMinusBeta1);
                 state.ExpAvgSq.mul_(beta2).addcmul_(grad, grad, value: oneMinusBeta2);
                 // The same op order as torch.optim.AdamW: (√v / √bc2) + ε, then p += −(lr/bc1) · m / denom.
-                var denominator = state.ExpAvgSq.sqrt().div_(sqrtBiasCorrection2).add_(epsilon);
+                // add_(Scalar) without alpha would create its alpha 1 as a temporary Scalar: pass a static one.
+                var denominator = state.ExpAvgSq.sqrt().div_(sqrtBiasCorrection2).add_(epsilon, TrainingScalars.One);
                 parameter.addcdiv_(state.ExpAvg, denominator, value: negativeStepSize);
             }
         }
