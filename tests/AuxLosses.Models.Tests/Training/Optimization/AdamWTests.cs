@@ -296,6 +296,51 @@ public sealed class AdamWTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Step_SurvivesAConcurrentFinalizerThread()
+    {
+        // The failure this optimizer exists for: a temporary Scalar finalized while the native op reads it. Collecting
+        // and finalizing in a tight loop beside the steps gives the finalizer every chance to run at the wrong moment.
+        // A smoke test, not a proof: TorchSharp's optim.AdamW under the same loop failed after ~12,000 steps
+        // (c10::Scalar error in addcdiv_), more than this test can afford; this optimizer survived 2 × 20,000.
+        // Sized for the suite's time budget.
+        using var scope = NewDisposeScope();
+        var parameters = Enumerable.Range(0, 4).Select(i => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), new Parameter(ones(16)))).ToArray();
+        using var optimizer = new AdamW([new AdamWParameterGroup(parameters, 1e-3, 0.01)]);
+        using var stop = new System.Threading.CancellationTokenSource();
+        var collector = new System.Threading.Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        })
+        { IsBackground = true };
+        collector.Start();
+        try
+        {
+            for (var step = 0; step < 2000; step++)
+            {
+                using var stepScope = NewDisposeScope();
+                foreach (var (_, p) in parameters)
+                {
+                    p.grad = full(16, 0.5f);
+                }
+
+                optimizer.Step();
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+
+        optimizer.GetStepCount("0").Should().Be(2000);
+        parameters.Should().OnlyContain(p => p.Item2.isfinite().all().item<bool>());
+    }
+
+    [Fact]
     public void Construction_ValidatesSettingsAndNames()
     {
         using var scope = NewDisposeScope();
