@@ -263,6 +263,11 @@ public sealed class AdamW : IDisposable
             throw new InvalidDataException($"{path} holds the state of other parameter groups than this optimizer's ({groups.Length} groups; names must match group by group).");
         }
 
+        if (saved.Any(g => !(double.IsFinite(g.LearningRate) && g.LearningRate >= 0 && double.IsFinite(g.WeightDecay) && g.WeightDecay >= 0)))
+        {
+            throw new InvalidDataException($"{path} holds a group learning rate or weight decay that is negative or not finite.");
+        }
+
         var loaded = SafeTensors.Load(path);
         var fresh = new ParameterState?[states.Length];
         try
@@ -299,15 +304,13 @@ public sealed class AdamW : IDisposable
             {
                 throw new InvalidDataException($"{path} holds '{unknown}', which is no moment or step count of a parameter of this optimizer.");
             }
-        }
-        catch
-        {
+
+            // Only a complete load keeps its moments; on any error above the scope frees them.
             foreach (var state in fresh)
             {
-                state?.Dispose();
+                state?.ExpAvg.DetachFromDisposeScope();
+                state?.ExpAvgSq.DetachFromDisposeScope();
             }
-
-            throw;
         }
         finally
         {
@@ -346,7 +349,7 @@ public sealed class AdamW : IDisposable
         }
     }
 
-    // A copy with the parameter's dtype, shape and device, detached from the loader's scope (copy_ keeps the bits).
+    // A copy with the parameter's dtype, shape and device, in the caller's scope (copy_ keeps the bits).
     private static Tensor Moment(string path, Dictionary<string, Tensor> loaded, string key, Parameter parameter)
     {
         if (!loaded.TryGetValue(key, out var source))
@@ -362,7 +365,7 @@ public sealed class AdamW : IDisposable
 
         var moment = zeros_like(parameter);
         moment.copy_(source);
-        return moment.DetachFromDisposeScope();
+        return moment;
     }
 
     private sealed class ParameterState(Tensor expAvg, Tensor expAvgSq) : IDisposable
