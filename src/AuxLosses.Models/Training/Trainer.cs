@@ -31,8 +31,8 @@ namespace AuxLosses.Models;
 /// to the device and the adapter's <see cref="ITrainingModel{TBatch}.TrainStep"/> runs (it calls
 /// <see cref="TrainingStepContext.ZeroGrad"/>, backward and <see cref="TrainingStepContext.Step"/>). After each epoch the
 /// validation source is evaluated in eval mode under <c>no_grad</c>.</para>
-/// <para>Exact resume: a checkpoint holds the module's state dict, the AdamW state (moments and per-parameter step
-/// counts, via TorchSharp's <c>save_state_dict</c>), torch's CPU generator state (dropout) and the adapter's generators,
+/// <para>Exact resume: a checkpoint holds the module's state dict, the <see cref="AdamW"/> state (moments and
+/// per-parameter step counts, bitwise, via <see cref="AdamW.SaveState"/>), torch's CPU generator state (dropout) and the adapter's generators,
 /// the loop position (epoch and batches done, resumed with <see cref="IBatchSource{TBatch}.GetBatches"/>'s
 /// <c>skipBatches</c>), the partial epoch-loss sums, the early-stopping state, the best weights and the history. On CPU a
 /// run cancelled at any batch and resumed reaches bitwise the same weights and metrics as an uninterrupted one.
@@ -46,7 +46,6 @@ public sealed class Trainer<TBatch> : IDisposable
     private readonly nn.Module module;
     private readonly Device device;
     private readonly AdamW optimizer;
-    private readonly AdamW.ParamGroup[] optimizerGroups;
     private readonly TrainerParameterGroup[] groupInfo;
     private readonly Parameter[] parameters;
     private bool fitted;
@@ -87,10 +86,11 @@ public sealed class Trainer<TBatch> : IDisposable
         var groups = ParameterGrouping.Build(module, Options);
         groupInfo = groups.Select(g => g.Info).ToArray();
         parameters = groups.SelectMany(g => g.Parameters).ToArray();
-        optimizerGroups = groups
-            .Select(g => new AdamW.ParamGroup(g.Parameters, g.Info.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon, g.Info.WeightDecay))
-            .ToArray();
-        optimizer = optim.AdamW(optimizerGroups, Options.LearningRate, Options.Beta1, Options.Beta2, Options.Epsilon, Options.WeightDecay);
+        optimizer = new AdamW(
+            groups.Select(g => new AdamWParameterGroup(g.Info.ParameterNames.Zip(g.Parameters), g.Info.LearningRate, g.Info.WeightDecay)),
+            Options.Beta1,
+            Options.Beta2,
+            Options.Epsilon);
     }
 
     /// <summary>Raised after every training batch (on the training thread).</summary>
@@ -105,8 +105,11 @@ public sealed class Trainer<TBatch> : IDisposable
     /// <summary>The AdamW parameter groups: decay / no-decay per learning-rate prefix, in the optimizer's order.</summary>
     public IReadOnlyList<TrainerParameterGroup> ParameterGroups => groupInfo;
 
-    /// <summary>The optimizer (TorchSharp's AdamW), for inspection; the trainer sets its learning rates every batch.</summary>
-    public optim.Optimizer Optimizer => optimizer;
+    /// <summary>
+    /// The optimizer (<see cref="AdamW"/>, one group per entry of <see cref="ParameterGroups"/>, same order), for
+    /// inspection; the trainer sets its groups' learning rates every batch.
+    /// </summary>
+    public AdamW Optimizer => optimizer;
 
     /// <summary>
     /// Trains for <see cref="TrainerOptions.Epochs"/> epochs (or until early stopping), evaluating
@@ -464,9 +467,9 @@ public sealed class Trainer<TBatch> : IDisposable
         {
             var batchClock = Stopwatch.StartNew();
             var factor = schedule.Factor(state.GlobalStep, epoch);
-            for (var g = 0; g < trainer.optimizerGroups.Length; g++)
+            for (var g = 0; g < trainer.groupInfo.Length; g++)
             {
-                trainer.optimizerGroups[g].LearningRate = trainer.groupInfo[g].LearningRate * factor;
+                trainer.optimizer.ParameterGroups[g].LearningRate = trainer.groupInfo[g].LearningRate * factor;
             }
 
             var learningRate = options.LearningRate * factor;

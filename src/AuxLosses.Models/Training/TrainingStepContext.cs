@@ -11,11 +11,11 @@ namespace AuxLosses.Models;
 /// </summary>
 public sealed class TrainingStepContext
 {
-    private readonly optim.Optimizer optimizer;
+    private readonly AdamW optimizer;
     private readonly Parameter[] parameters;
     private readonly double? maxGradNorm;
 
-    internal TrainingStepContext(optim.Optimizer optimizer, Parameter[] parameters, double? maxGradNorm, Device device, Tensor? classWeights)
+    internal TrainingStepContext(AdamW optimizer, Parameter[] parameters, double? maxGradNorm, Device device, Tensor? classWeights)
     {
         this.optimizer = optimizer;
         this.parameters = parameters;
@@ -53,16 +53,10 @@ public sealed class TrainingStepContext
     /// <c>zero_grad(set_to_none=True)</c>): a parameter that then gets no gradient is skipped by the next step, its
     /// AdamW moments and weight decay untouched.
     /// </summary>
-    public void ZeroGrad()
-    {
-        foreach (var p in parameters)
-        {
-            p.grad = null;
-        }
-    }
+    public void ZeroGrad() => optimizer.ZeroGrad();
 
     /// <summary>
-    /// Clips the gradients to <see cref="TrainerOptions.MaxGradNorm"/> (when set) and takes one optimizer step.
+    /// Clips the gradients to <see cref="TrainerOptions.MaxGradNorm"/> (when set) and takes one <see cref="AdamW.Step"/>.
     /// </summary>
     /// <returns>The global L2 gradient norm before clipping, or NaN when clipping is off.</returns>
     public double Step()
@@ -77,7 +71,7 @@ public sealed class TrainingStepContext
             }
         }
 
-        optimizer.step();
+        optimizer.Step();
         OptimizerSteps++;
         LastGradNorm = norm;
         return norm;

@@ -29,9 +29,14 @@ internal sealed class SyntheticPostSource : IBatchSource<PostBatch>, IDisposable
         var y = labels ?? Enumerable.Range(0, count).Select(i => i % numClasses).ToArray();
         this.labels = tensor(y.Select(v => (long)v).ToArray()).DetachFromDisposeScope();
         var shift = this.labels.to(ScalarType.Float32).view(-1, 1, 1, 1);
-        pixels = (randn(count, 3, 8, 8, generator: g) * 0.5 + shift).DetachFromDisposeScope();
+        // Scalars as using locals: a temporary Scalar (x * 0.5, or the implicit alpha of a + b) can be finalized
+        // while the native op still reads it.
+        using var half = 0.5.ToScalar();
+        using var one = 1.ToScalar();
+        using var five = 5.ToScalar();
+        pixels = randn(count, 3, 8, 8, generator: g).mul(half).add(shift, one).DetachFromDisposeScope();
         var tokens = randint(20, 50, [count, 6], generator: g);
-        tokens[TensorIndex.Colon, 1] = this.labels + 5;
+        tokens[TensorIndex.Colon, 1] = this.labels.add(five, one);
         ids = tokens.DetachFromDisposeScope();
         var present = ones(count, dtype: ScalarType.Bool);
         for (var i = 0; i < missingImages; i++)

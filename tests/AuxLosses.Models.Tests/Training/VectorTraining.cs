@@ -53,9 +53,10 @@ internal sealed class VectorSource : IBatchSource<VectorBatch>
             using var scope = NewDisposeScope();
             var g = new Generator((ulong)(1000 * epoch + b + 1));
             var y = labels is null
-                ? arange(batchSize, dtype: ScalarType.Int64) % classes
+                ? tensor(Enumerable.Range(0, batchSize).Select(i => (long)(i % classes)).ToArray())
                 : tensor(labels.Skip(b * batchSize).Take(batchSize).Select(v => (long)v).ToArray());
-            var x = randn(y.shape[0], features, generator: g) + y.to(ScalarType.Float32).unsqueeze(1);
+            using var one = 1.ToScalar(); // kept alive: a temporary Scalar alpha can be finalized mid-call
+            var x = randn(y.shape[0], features, generator: g).add(y.to(ScalarType.Float32).unsqueeze(1), one);
             yield return new VectorBatch(x, y);
         }
     }
@@ -109,7 +110,8 @@ internal sealed class VectorModel : nn.Module<Tensor, Tensor>, ITrainingModel<Ve
 
     public IReadOnlyDictionary<string, double> TrainStep(VectorBatch batch, TrainingStepContext context)
     {
-        var loss = nn.functional.cross_entropy(forward(batch.Features), batch.Labels, weight: context.ClassWeights) * LossScale;
+        using var scale = LossScale.ToScalar();
+        var loss = nn.functional.cross_entropy(forward(batch.Features), batch.Labels, weight: context.ClassWeights).mul(scale);
         context.ZeroGrad();
         loss.backward();
         context.Step();
@@ -121,7 +123,7 @@ internal sealed class VectorModel : nn.Module<Tensor, Tensor>, ITrainingModel<Ve
     public double GradNorm()
     {
         using var scope = NewDisposeScope();
-        var squares = parameters().Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).ToArray();
+        var squares = parameters().Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToArray();
         return stack(squares).sum().sqrt().ToDouble();
     }
 }

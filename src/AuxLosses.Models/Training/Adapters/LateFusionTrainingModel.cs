@@ -195,7 +195,7 @@ public sealed class LateFusionTrainingModel : ITrainingModel<PostBatch>, IDispos
 
         if (imageEmbedding.shape[0] < 2)
         {
-            var zero = output.Logits.sum() * 0.0;
+            var zero = output.Logits.sum().mul(TrainingScalars.Zero);
             if (needItc)
             {
                 terms[JointObjective.ImageTextContrastive] = zero;
@@ -220,9 +220,9 @@ public sealed class LateFusionTrainingModel : ITrainingModel<PostBatch>, IDispos
             if (matching!.Sampler.Options.Strategy == NegativeSamplingStrategy.Hard)
             {
                 using var noGrad = no_grad();
-                var scale = contrastive?.LogitScale ?? DefaultSimilarityScale;
+                using var scale = (contrastive?.LogitScale ?? DefaultSimilarityScale).ToScalar();
                 similarity = nn.functional.normalize(imageEmbedding.detach(), dim: 1)
-                    .matmul(nn.functional.normalize(textEmbedding.detach(), dim: 1).t()) * scale;
+                    .matmul(nn.functional.normalize(textEmbedding.detach(), dim: 1).t()).mul(scale);
             }
 
             var pairs = new FusionPairEncoder(features, classifier.Fusion);

@@ -121,7 +121,9 @@ public sealed class PooledFusionTrainingModel : ITrainingModel<PostBatch>
         if (commonSpace is not null)
         {
             auxiliary = commonSpace.AuxiliaryLoss(output, LabelAwareNegatives ? batch.Labels : null);
-            loss = ce + (auxiliary.to(ce.dtype) * AuxiliaryWeight);
+            // Scalars as kept-alive values (see TrainingScalars); the same ops as ce + aux·λ.
+            using var weight = AuxiliaryWeight.ToScalar();
+            loss = ce.add(auxiliary.to(ce.dtype).mul(weight), TrainingScalars.One);
         }
 
         context.ZeroGrad();

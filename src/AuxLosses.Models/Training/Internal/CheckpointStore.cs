@@ -17,7 +17,7 @@ namespace AuxLosses.Models.Internal;
 /// latest.json                       {"checkpoint": "checkpoint-000000120"}   (replaced atomically)
 /// checkpoint-000000120/
 ///   model.safetensors               the module's state dict (parameters and buffers)
-///   optimizer.bin                   TorchSharp's optimizer state (AdamW moments, per-parameter step counts, group options)
+///   optimizer.safetensors           the AdamW state (moments, per-parameter step counts; group settings in the metadata)
 ///   rng.safetensors                 torch's CPU generator state ("torch_cpu") and each adapter generator ("generator_i")
 ///   trainer.json                    loop position, schedule position, early-stopping state, history (TrainerState)
 /// best-000000100.safetensors        the best epoch's weights, referenced by trainer.json
@@ -29,7 +29,7 @@ internal static class CheckpointStore
 {
     public const string LatestFile = "latest.json";
     private const string ModelFile = "model.safetensors";
-    private const string OptimizerFile = "optimizer.bin";
+    private const string OptimizerFile = "optimizer.safetensors";
     private const string RngFile = "rng.safetensors";
     private const string StateFile = "trainer.json";
     private const string CpuRngKey = "torch_cpu";
@@ -46,7 +46,7 @@ internal static class CheckpointStore
     public static string BestFileName(long globalStep) => "best-" + globalStep.ToString("D9", CultureInfo.InvariantCulture) + ".safetensors";
 
     /// <summary>Writes a checkpoint atomically and prunes old ones; returns its directory.</summary>
-    public static string Save(string root, nn.Module module, OptimizerHelper optimizer, IReadOnlyList<Generator> generators, TrainerState state, int keep)
+    public static string Save(string root, nn.Module module, AdamW optimizer, IReadOnlyList<Generator> generators, TrainerState state, int keep)
     {
         Directory.CreateDirectory(root);
         var name = DirectoryName(state.GlobalStep);
@@ -57,13 +57,7 @@ internal static class CheckpointStore
         try
         {
             SafeTensors.Save(Path.Combine(temp, ModelFile), module.state_dict(), new Dictionary<string, string> { ["format"] = "pt" });
-            using (var stream = new FileStream(Path.Combine(temp, OptimizerFile), FileMode.CreateNew, FileAccess.Write))
-            {
-                using (var writer = new BinaryWriter(stream))
-                {
-                    optimizer.save_state_dict(writer);
-                }
-            }
+            optimizer.SaveState(Path.Combine(temp, OptimizerFile));
 
             using (var scope = NewDisposeScope())
             {
@@ -132,14 +126,10 @@ internal static class CheckpointStore
     }
 
     /// <summary>Loads weights, optimizer state and generator states of a checkpoint.</summary>
-    public static void Restore(string directory, nn.Module module, OptimizerHelper optimizer, IReadOnlyList<Generator> generators)
+    public static void Restore(string directory, nn.Module module, AdamW optimizer, IReadOnlyList<Generator> generators)
     {
         WeightLoader.LoadFile(module, Path.Combine(directory, ModelFile));
-        using (var stream = File.OpenRead(Path.Combine(directory, OptimizerFile)))
-        {
-            using var reader = new BinaryReader(stream);
-            optimizer.load_state_dict(reader);
-        }
+        optimizer.LoadState(Path.Combine(directory, OptimizerFile));
 
         var rng = SafeTensors.Load(Path.Combine(directory, RngFile));
         try

@@ -8,7 +8,8 @@ namespace AuxLosses.Models.Internal;
 /// </summary>
 internal sealed class TrainerState
 {
-    public const int CurrentVersion = 1;
+    // 2: the optimizer state is AdamW's safetensors file (version 1 held TorchSharp's optimizer.bin).
+    public const int CurrentVersion = 2;
 
     public int Version { get; set; } = CurrentVersion;
 
