@@ -73,7 +73,7 @@ public sealed class SppSclModel : nn.Module<Tensor, Tensor, Tensor, SppSclOutput
         Attention = new HierarchicalAttention(options.TextLayers, textEncoder.HiddenSize, options.LstmHiddenSize, options.MaskPadding);
         Conv_I = nn.Sequential(
             nn.Conv2d(imageEncoder.OutputSize, channels, 1),
-            nn.BatchNorm2d(channels),
+            new KeptAliveBatchNorm2d(channels),
             nn.ReLU(),
             nn.Dropout(p),
             nn.AdaptiveAvgPool2d(1));

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -179,7 +180,7 @@ public sealed class Trainer<TBatch> : IDisposable
                         var logits = model.Predict(onDevice);
                         var labels = model.Labels(onDevice);
                         accumulator.Add(logits, labels);
-                        lossSum += nn.functional.cross_entropy(logits.to(ScalarType.Float64), labels, reduction: nn.Reduction.Sum).ToDouble();
+                        lossSum += Scalars.ToDouble(nn.functional.cross_entropy(logits.to(ScalarType.Float64), labels, reduction: nn.Reduction.Sum));
                         count += labels.shape[0];
                     }
                     finally

@@ -54,14 +54,14 @@ internal sealed class FakeTextEncoder : nn.Module, ITextEncoder
 internal sealed class FakeImageEncoder : nn.Module, IImageEncoder
 {
     private readonly Conv2d conv;
-    private readonly BatchNorm2d bn;
+    private readonly AuxLosses.Models.Internal.KeptAliveBatchNorm2d bn;
 
     public FakeImageEncoder(long channels, int seed = 5)
         : base(nameof(FakeImageEncoder))
     {
         torch.manual_seed(seed);
         conv = nn.Conv2d(3, channels, 1);
-        bn = nn.BatchNorm2d(channels);
+        bn = new AuxLosses.Models.Internal.KeptAliveBatchNorm2d(channels);
         OutputSize = channels;
         RegisterComponents();
     }

@@ -28,13 +28,6 @@ internal static class TorchSharpScalarHazards
     /// <summary>Metadata token of each hazardous public TorchSharp method, with the reason.</summary>
     public static IReadOnlyDictionary<int, string> Methods => Cached.Value;
 
-    /// <summary>
-    /// Hazards inside TorchSharp that no call site can avoid, so flagging their callers would only add noise:
-    /// BatchNorm's training-mode <c>num_batches_tracked.add_(1)</c> and <c>(double)num_batches_tracked</c>.
-    /// </summary>
-    private static IEnumerable<MethodBase> KnownInternal =>
-        typeof(TorchSharp.Modules.BatchNorm).GetMethods(Declared).Where(m => m.Name == "forward");
-
     private static Dictionary<int, string> Compute(Assembly torchSharp)
     {
         Type[] types;
@@ -81,11 +74,6 @@ internal static class TorchSharpScalarHazards
                 hazardous[method] = $"calls {via.DeclaringType?.Name}.{via.Name}";
                 changed = true;
             }
-        }
-
-        foreach (var known in KnownInternal)
-        {
-            hazardous.Remove(known);
         }
 
         return hazardous

@@ -41,7 +41,7 @@ namespace AuxLosses.Models;
 public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly KeptAliveBatchNorm2d bn1;
     private readonly MaxPool2d maxpool;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
@@ -69,7 +69,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         OutputSize = options.Widths[3] * expansion;
 
         conv1 = nn.Conv2d(options.InChannels, options.StemWidth, kernel_size: 7, stride: 2, padding: 3, bias: false, device: device);
-        bn1 = nn.BatchNorm2d(options.StemWidth, device: device);
+        bn1 = new KeptAliveBatchNorm2d(options.StemWidth, device: device);
         maxpool = nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1);
         var inPlanes = options.StemWidth;
         layer1 = MakeLayer(block, ref inPlanes, options.Widths[0], layers[0], stride: 1, options);
@@ -277,7 +277,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
         base.train(train);
         if (Options?.FrozenBatchNorm == true)
         {
-            foreach (var norm in modules().OfType<BatchNorm2d>())
+            foreach (var norm in modules().OfType<KeptAliveBatchNorm2d>())
             {
                 norm.eval();
             }
@@ -381,7 +381,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
             {
                 downsample = nn.Sequential(
                     nn.Conv2d(inPlanes, planes * expansion, kernel_size: 1, stride: stride, bias: false, device: device),
-                    nn.BatchNorm2d(planes * expansion, device: device));
+                    new KeptAliveBatchNorm2d(planes * expansion, device: device));
             }
 
             modules.Add(block == ResNetBlockType.Bottleneck
@@ -405,7 +405,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IImageEncoder
                 case Conv2d conv:
                     nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
                     break;
-                case BatchNorm2d norm:
+                case KeptAliveBatchNorm2d norm:
                     nn.init.ones_(norm.weight!);
                     nn.init.zeros_(norm.bias!);
                     if (options.FrozenBatchNorm)

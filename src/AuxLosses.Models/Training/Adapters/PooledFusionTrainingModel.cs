@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using AuxLosses.Internal;
 using AuxLosses.Models.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -131,12 +132,12 @@ public sealed class PooledFusionTrainingModel : ITrainingModel<PostBatch>
         context.Step();
         var values = new Dictionary<string, double>(StringComparer.Ordinal)
         {
-            ["loss"] = loss.ToDouble(),
-            ["ce"] = ce.ToDouble(),
+            ["loss"] = Scalars.ToDouble(loss),
+            ["ce"] = Scalars.ToDouble(ce),
         };
         if (auxiliary is not null)
         {
-            values["common_space"] = auxiliary.ToDouble();
+            values["common_space"] = Scalars.ToDouble(auxiliary);
         }
 
         return values;

@@ -1,3 +1,4 @@
+using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using AuxLosses.Models.Internal;
@@ -104,7 +105,7 @@ public sealed class SppSclTrainingModel : ITrainingModel<PostBatch>, IDisposable
             context.Step();
             return new Dictionary<string, double>(StringComparer.Ordinal)
             {
-                ["loss"] = loss.ToDouble(),
+                ["loss"] = Scalars.ToDouble(loss),
                 ["ce"] = DetachedCrossEntropy(output.Logits, labels),
             };
         }
@@ -117,7 +118,7 @@ public sealed class SppSclTrainingModel : ITrainingModel<PostBatch>, IDisposable
             context.ZeroGrad();
             loss.backward();
             context.Step();
-            step1 = loss.ToDouble();
+            step1 = Scalars.ToDouble(loss);
             ce = DetachedCrossEntropy(output.Logits, labels);
         }
 
@@ -135,7 +136,7 @@ public sealed class SppSclTrainingModel : ITrainingModel<PostBatch>, IDisposable
                 context.ZeroGrad();
                 loss.backward();
                 context.Step();
-                inter = loss.ToDouble();
+                inter = Scalars.ToDouble(loss);
             }
         }
 
@@ -163,6 +164,6 @@ public sealed class SppSclTrainingModel : ITrainingModel<PostBatch>, IDisposable
     private static double DetachedCrossEntropy(Tensor logits, Tensor labels)
     {
         using var noGrad = no_grad();
-        return nn.functional.cross_entropy(logits.detach().to(ScalarType.Float32), labels).ToDouble();
+        return Scalars.ToDouble(nn.functional.cross_entropy(logits.detach().to(ScalarType.Float32), labels));
     }
 }

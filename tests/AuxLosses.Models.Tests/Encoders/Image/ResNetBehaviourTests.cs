@@ -66,7 +66,7 @@ public sealed class ResNetBehaviourTests
         using var model = TinyBottleneck(Tiny(frozen: true));
         model.train();
         model.training.Should().BeTrue();
-        var norms = model.modules().OfType<BatchNorm2d>().ToList();
+        var norms = model.modules().OfType<AuxLosses.Models.Internal.KeptAliveBatchNorm2d>().ToList();
         norms.Should().NotBeEmpty().And.OnlyContain(n => !n.training);
         norms.Should().OnlyContain(n => !n.weight!.requires_grad && !n.bias!.requires_grad);
         var before = model.state_dict().Where(kv => kv.Key.Contains("running") || kv.Key.Contains("num_batches")).ToDictionary(kv => kv.Key, kv => kv.Value.clone());
@@ -95,7 +95,7 @@ public sealed class ResNetBehaviourTests
         using var scope = NewDisposeScope();
         using var model = TinyBasic(Tiny());
         model.train();
-        model.modules().OfType<BatchNorm2d>().Should().OnlyContain(n => n.training);
+        model.modules().OfType<AuxLosses.Models.Internal.KeptAliveBatchNorm2d>().Should().OnlyContain(n => n.training);
         model.forward(randn(4, 3, 32, 32));
         model.state_dict()["bn1.num_batches_tracked"].item<long>().Should().Be(1);
         model.state_dict()["layer1.0.bn1.running_var"].allclose(ones(4)).Should().BeFalse();

@@ -14,11 +14,11 @@ internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
     public const long Expansion = 4;
 
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly KeptAliveBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly KeptAliveBatchNorm2d bn2;
     private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
+    private readonly KeptAliveBatchNorm2d bn3;
     private readonly Sequential? downsample;
 
     public ResNetBottleneck(long inPlanes, long planes, long stride, Sequential? downsample, long groups, long widthPerGroup, Device? device)
@@ -26,11 +26,11 @@ internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
     {
         var width = InnerWidth(planes, groups, widthPerGroup);
         conv1 = nn.Conv2d(inPlanes, width, kernel_size: 1, bias: false, device: device);
-        bn1 = nn.BatchNorm2d(width, device: device);
+        bn1 = new KeptAliveBatchNorm2d(width, device: device);
         conv2 = nn.Conv2d(width, width, kernel_size: 3, stride: stride, padding: 1, groups: groups, bias: false, device: device);
-        bn2 = nn.BatchNorm2d(width, device: device);
+        bn2 = new KeptAliveBatchNorm2d(width, device: device);
         conv3 = nn.Conv2d(width, planes * Expansion, kernel_size: 1, bias: false, device: device);
-        bn3 = nn.BatchNorm2d(planes * Expansion, device: device);
+        bn3 = new KeptAliveBatchNorm2d(planes * Expansion, device: device);
         this.downsample = downsample;
         RegisterComponents();
     }
@@ -39,7 +39,7 @@ internal sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
     public static long InnerWidth(long planes, long groups, long widthPerGroup) => planes * widthPerGroup / 64 * groups;
 
     /// <summary>The norm closing the residual branch (zeroed by <c>zero_init_residual</c>).</summary>
-    public BatchNorm2d LastNorm => bn3;
+    public KeptAliveBatchNorm2d LastNorm => bn3;
 
     public override Tensor forward(Tensor x)
     {
