@@ -91,38 +91,38 @@ internal static class ModelBuilder
             switch (options.Mode)
             {
                 case TrainingMode.SppScl:
-                {
-                    // SPP-SCL reads BERT's layers 9..12: the last four hidden states, whatever the depth.
-                    var layers = Enumerable.Range(Math.Max(1, text.NumLayers - 3), Math.Min(4, text.NumLayers)).ToArray();
-                    var model = Own(new SppSclModel(text, image, new SppSclOptions { NumClasses = task.NumClasses, Dropout = options.Dropout, TextLayers = layers }), owned);
-                    var adapter = Own(new SppSclTrainingModel(model, twoStep: !options.OneStep), owned);
-                    return new BuiltModel(adapter, collator, usesClassWeights: false,
-                        $"{encoders}; SPP-SCL ({(options.OneStep ? "one-step ablation" : "two-step")}, text layers {string.Join(",", layers)})", owned);
-                }
+                    {
+                        // SPP-SCL reads BERT's layers 9..12: the last four hidden states, whatever the depth.
+                        var layers = Enumerable.Range(Math.Max(1, text.NumLayers - 3), Math.Min(4, text.NumLayers)).ToArray();
+                        var model = Own(new SppSclModel(text, image, new SppSclOptions { NumClasses = task.NumClasses, Dropout = options.Dropout, TextLayers = layers }), owned);
+                        var adapter = Own(new SppSclTrainingModel(model, twoStep: !options.OneStep), owned);
+                        return new BuiltModel(adapter, collator, usesClassWeights: false,
+                            $"{encoders}; SPP-SCL ({(options.OneStep ? "one-step ablation" : "two-step")}, text layers {string.Join(",", layers)})", owned);
+                    }
 
                 case TrainingMode.CommonSpace:
-                {
-                    var model = Own(new CommonSpaceFusionModel(text, image, new PooledFusionOptions { NumClasses = task.NumClasses, Dropout = options.Dropout }), owned);
-                    var adapter = new PooledFusionTrainingModel(model);
-                    return new BuiltModel(adapter, collator, usesClassWeights: true, $"{encoders}; common-space fusion (CE + common-space loss)", owned);
-                }
+                    {
+                        var model = Own(new CommonSpaceFusionModel(text, image, new PooledFusionOptions { NumClasses = task.NumClasses, Dropout = options.Dropout }), owned);
+                        var adapter = new PooledFusionTrainingModel(model);
+                        return new BuiltModel(adapter, collator, usesClassWeights: true, $"{encoders}; common-space fusion (CE + common-space loss)", owned);
+                    }
 
                 default:
-                {
-                    var fusion = Own(Fusion(options.Fusion!, text.HiddenSize, image.OutputSize), owned);
-                    var classifier = Own(new LateFusionClassifier(text, image, fusion, new LateFusionClassifierOptions
                     {
-                        NumClasses = task.NumClasses,
-                        Dropout = options.Dropout,
-                        // The repo's aspect attention weighs the pooled outputs; the other heads use the CLS state.
-                        UseTextPooler = options.Fusion == "aspect-att",
-                    }), owned);
-                    var betaItc = options.UseItc ? options.BetaItc : 0;
-                    var betaItm = options.UseItm ? options.BetaItm : 0;
-                    var adapter = Own(new LateFusionTrainingModel(classifier, JointObjective.Paper(betaItc, betaItm)), owned);
-                    var objective = $"{1 - betaItc - betaItm:0.###}*CE" + (options.UseItc ? $" + {betaItc}*ITC" : "") + (options.UseItm ? $" + {betaItm}*ITM" : "");
-                    return new BuiltModel(adapter, collator, usesClassWeights: true, $"{encoders}; {options.Fusion} fusion; loss {objective}", owned);
-                }
+                        var fusion = Own(Fusion(options.Fusion!, text.HiddenSize, image.OutputSize), owned);
+                        var classifier = Own(new LateFusionClassifier(text, image, fusion, new LateFusionClassifierOptions
+                        {
+                            NumClasses = task.NumClasses,
+                            Dropout = options.Dropout,
+                            // The repo's aspect attention weighs the pooled outputs; the other heads use the CLS state.
+                            UseTextPooler = options.Fusion == "aspect-att",
+                        }), owned);
+                        var betaItc = options.UseItc ? options.BetaItc : 0;
+                        var betaItm = options.UseItm ? options.BetaItm : 0;
+                        var adapter = Own(new LateFusionTrainingModel(classifier, JointObjective.Paper(betaItc, betaItm)), owned);
+                        var objective = $"{1 - betaItc - betaItm:0.###}*CE" + (options.UseItc ? $" + {betaItc}*ITC" : "") + (options.UseItm ? $" + {betaItm}*ITM" : "");
+                        return new BuiltModel(adapter, collator, usesClassWeights: true, $"{encoders}; {options.Fusion} fusion; loss {objective}", owned);
+                    }
             }
         }
         catch

@@ -1,6 +1,6 @@
-using AuxLosses.Internal;
 using System;
 using System.Linq;
+using AuxLosses.Internal;
 using AuxLosses.Models.Internal;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,5 +1,5 @@
-using AuxLosses.Internal;
 using System;
+using AuxLosses.Internal;
 using AuxLosses.Models.Internal;
 using TorchSharp;
 using TorchSharp.Modules;

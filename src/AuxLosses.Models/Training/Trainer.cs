@@ -1,10 +1,10 @@
-using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using AuxLosses.Internal;
 using AuxLosses.Models.Internal;
 using TorchSharp;
 using TorchSharp.Modules;

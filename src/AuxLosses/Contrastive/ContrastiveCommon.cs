@@ -1,7 +1,7 @@
-using AuxLosses.Internal;
 using System;
 using System.Diagnostics;
 using System.Threading;
+using AuxLosses.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 

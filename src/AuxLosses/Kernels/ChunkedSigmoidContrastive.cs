@@ -1,5 +1,5 @@
-using AuxLosses.Internal;
 using System.Collections.Generic;
+using AuxLosses.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
-using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
+using AuxLosses.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,9 +1,9 @@
-using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using AuxLosses.Internal;
 using AuxLosses.Models.Internal;
 using TorchSharp;
 using TorchSharp.Modules;

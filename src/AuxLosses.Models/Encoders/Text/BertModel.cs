@@ -1,10 +1,10 @@
-using AuxLosses.Internal;
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using AuxLosses.Internal;
 using AuxLosses.Models.Internal;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
-using AuxLosses.Internal;
 using System;
+using AuxLosses.Internal;
 using static TorchSharp.torch;
 
 namespace AuxLosses.Models.Internal;

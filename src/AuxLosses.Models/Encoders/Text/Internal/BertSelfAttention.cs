@@ -1,5 +1,5 @@
-using AuxLosses.Internal;
 using System;
+using AuxLosses.Internal;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
