@@ -14,7 +14,7 @@ namespace AuxLosses.Models.Tests.Training;
 [Collection(TrainingCollection.Name)]
 public sealed class TrainerAdapterTests
 {
-    public static TheoryData<string> Adapters => new() { "late-random", "late-hard", "joint", "common-space", "spp-scl", "spp-scl-one-step" };
+    public static TheoryData<string> Adapters => new() { "late-random", "late-hard", "joint", "common-space", "spp-scl", "spp-scl-one-step", "late-spp-scl", "late-spp-scl-one-step" };
 
     private static ITrainingModel<PostBatch> Build(string kind) => kind switch
     {
@@ -23,6 +23,8 @@ public sealed class TrainerAdapterTests
         "joint" => new PooledFusionTrainingModel(new JointFusionModel(new FakeTextEncoder(8), new FakeImageEncoder(6), TinyModels.Pooled())),
         "common-space" => new PooledFusionTrainingModel(new CommonSpaceFusionModel(new FakeTextEncoder(8), new FakeImageEncoder(6), TinyModels.Pooled()), 0.5),
         "spp-scl" => new SppSclTrainingModel(TinyModels.Spp()),
+        "late-spp-scl" => new LateFusionSemiPushPullTrainingModel(TinyModels.LateFusion()),
+        "late-spp-scl-one-step" => new LateFusionSemiPushPullTrainingModel(TinyModels.LateFusion(), twoStep: false),
         _ => new SppSclTrainingModel(TinyModels.Spp(), twoStep: false),
     };
 
@@ -35,7 +37,7 @@ public sealed class TrainerAdapterTests
     [MemberData(nameof(Adapters))]
     public void Loss_Falls_EndToEnd(string kind)
     {
-        using var source = new SyntheticPostSource(count: 24, batchSize: 8, missingImages: kind.StartsWith("spp", StringComparison.Ordinal) ? 0 : 2);
+        using var source = new SyntheticPostSource(count: 24, batchSize: 8, missingImages: kind.Contains("spp", StringComparison.Ordinal) ? 0 : 2);
         using var validation = new SyntheticPostSource(count: 9, batchSize: 9, seed: 11, shuffle: false);
         var adapter = Build(kind);
         try
@@ -50,7 +52,7 @@ public sealed class TrainerAdapterTests
             last["loss"].Should().BeLessThan(first["loss"], kind);
             double.IsFinite(result.BestValidation!.Loss).Should().BeTrue();
             result.BestValidation.Metrics.Count.Should().Be(9);
-            if (kind.StartsWith("late", StringComparison.Ordinal))
+            if (kind.StartsWith("late", StringComparison.Ordinal) && !kind.Contains("spp", StringComparison.Ordinal))
             {
                 first.Keys.Should().Contain(["loss", "ce", "itc", "itm"]);
             }
@@ -104,6 +106,43 @@ public sealed class TrainerAdapterTests
         {
             trainer.Fit(source).OptimizerSteps.Should().Be(2);
         }
+    }
+
+    [Fact]
+    public void LateFusionSppScl_PushesTheItcProjections_InItsSecondStep()
+    {
+        using var source = new SyntheticPostSource(count: 12, batchSize: 4);
+        using var objective = new SemiPushPullObjective(new SemiPushPullOptions { Alpha = 10 });   // step 2 on every batch
+        var classifier = TinyModels.LateFusion();
+        using var adapter = new LateFusionSemiPushPullTrainingModel(classifier, objective);
+        using var trainer = new Trainer<PostBatch>(adapter, new TrainerOptions { Epochs = 2, Progress = ProgressMode.None });
+        var steps = new List<int>();
+        trainer.StepCompleted += (_, r) => steps.Add(r.OptimizerSteps);
+
+        var result = trainer.Fit(source);
+
+        steps.Should().HaveCount(6).And.OnlyContain(s => s == 2);
+        result.History.Should().OnlyContain(h => h.TrainLosses["step2"] == 1.0 && h.TrainLosses["inter"] > 0);
+        // L_inter reads only e_v = P_v x_v and e_t = P_t x_t: the projections (and encoders) take both steps of every
+        // batch, the fusion and classification head only step 1's.
+        var counts = trainer.ParameterGroups.SelectMany(g => g.ParameterNames).ToDictionary(n => n, trainer.Optimizer.GetStepCount);
+        counts.Where(c => c.Key.Contains("projection", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(c => c.Value == 12);
+        counts.Where(c => c.Key.Contains("linear_cls", StringComparison.Ordinal)).Should().NotBeEmpty().And.OnlyContain(c => c.Value == 6);
+        adapter.Module.Should().BeSameAs(classifier);
+        adapter.NumClasses.Should().Be(3);
+        adapter.SupportsClassWeights.Should().BeFalse();
+    }
+
+    [Fact]
+    public void LateFusionSppScl_RejectsAPostWithoutAnImage_NamingIt()
+    {
+        using var source = new SyntheticPostSource(count: 8, batchSize: 8, missingImages: 2, shuffle: false);
+        using var adapter = new LateFusionSemiPushPullTrainingModel(TinyModels.LateFusion());
+        using var trainer = new Trainer<PostBatch>(adapter, new TrainerOptions { Epochs = 1, Progress = ProgressMode.None });
+
+        var act = () => trainer.Fit(source);
+
+        act.Should().Throw<ArgumentException>().Where(e => e.Message.Contains("2 of 8") && e.Message.Contains("MissingImagePolicy"));
     }
 
     [Theory]

@@ -28,7 +28,7 @@ namespace AuxLosses.Models;
 /// <see cref="TrainerOptions.ModuleLearningRates"/> looks like <c>"classifier.text_encoder"</c>). Disposing the adapter
 /// frees only what it created (its generator and default losses), not the classifier.</para>
 /// </remarks>
-public sealed class LateFusionTrainingModel : ITrainingModel<PostBatch>, IDisposable
+public sealed class LateFusionTrainingModel : PostBatchTrainingModel, IDisposable
 {
     private const double DefaultSimilarityScale = 1 / 0.07;
     private readonly LateFusionClassifier classifier;
@@ -90,16 +90,16 @@ public sealed class LateFusionTrainingModel : ITrainingModel<PostBatch>, IDispos
     }
 
     /// <inheritdoc/>
-    public nn.Module Module { get; }
+    public override nn.Module Module { get; }
 
     /// <inheritdoc/>
-    public int NumClasses { get; }
+    public override int NumClasses { get; }
 
     /// <inheritdoc/>
-    public bool SupportsClassWeights => true;
+    public override bool SupportsClassWeights => true;
 
     /// <inheritdoc/>
-    public IReadOnlyList<Generator> Generators => generator is null ? [] : [generator];
+    public override IReadOnlyList<Generator> Generators => generator is null ? [] : [generator];
 
     /// <summary>The ITC loss in use, or null when the objective does not need one.</summary>
     public ImageTextContrastiveLoss? Contrastive => contrastive;
@@ -108,7 +108,7 @@ public sealed class LateFusionTrainingModel : ITrainingModel<PostBatch>, IDispos
     public ImageTextMatchingLoss? Matching => matching;
 
     /// <inheritdoc/>
-    public void Initialize(Device device, long seed)
+    public override void Initialize(Device device, long seed)
     {
         ArgumentNullException.ThrowIfNull(device);
         generator?.Dispose();
@@ -116,31 +116,14 @@ public sealed class LateFusionTrainingModel : ITrainingModel<PostBatch>, IDispos
     }
 
     /// <inheritdoc/>
-    public PostBatch ToDevice(PostBatch batch, Device device) => PostBatchAdapter.ToDevice(batch, device);
-
-    /// <inheritdoc/>
-    public int BatchSize(PostBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.Count;
-    }
-
-    /// <inheritdoc/>
-    public Tensor Labels(PostBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.Labels;
-    }
-
-    /// <inheritdoc/>
-    public Tensor Predict(PostBatch batch)
+    public override Tensor Predict(PostBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return classifier.forward(batch.Pixels, batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).Logits;
     }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> TrainStep(PostBatch batch, TrainingStepContext context)
+    public override IReadOnlyDictionary<string, double> TrainStep(PostBatch batch, TrainingStepContext context)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(context);

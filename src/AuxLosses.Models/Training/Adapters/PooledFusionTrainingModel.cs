@@ -24,7 +24,7 @@ namespace AuxLosses.Models;
 /// <see cref="Module"/> is the model itself. The pooling models take no segment ids, so
 /// <see cref="PostBatch.TokenTypeIds"/> is not used.
 /// </remarks>
-public sealed class PooledFusionTrainingModel : ITrainingModel<PostBatch>
+public sealed class PooledFusionTrainingModel : PostBatchTrainingModel
 {
     private readonly nn.Module<Tensor?, Tensor?, Tensor?, PooledFusionOutput> model;
     private readonly CommonSpaceFusionModel? commonSpace;
@@ -70,48 +70,23 @@ public sealed class PooledFusionTrainingModel : ITrainingModel<PostBatch>
     public bool LabelAwareNegatives { get; }
 
     /// <inheritdoc/>
-    public nn.Module Module => model;
+    public override nn.Module Module => model;
 
     /// <inheritdoc/>
-    public int NumClasses { get; }
+    public override int NumClasses { get; }
 
     /// <inheritdoc/>
-    public bool SupportsClassWeights => true;
+    public override bool SupportsClassWeights => true;
 
     /// <inheritdoc/>
-    public IReadOnlyList<Generator> Generators => [];
-
-    /// <inheritdoc/>
-    public void Initialize(Device device, long seed)
-    {
-    }
-
-    /// <inheritdoc/>
-    public PostBatch ToDevice(PostBatch batch, Device device) => PostBatchAdapter.ToDevice(batch, device);
-
-    /// <inheritdoc/>
-    public int BatchSize(PostBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.Count;
-    }
-
-    /// <inheritdoc/>
-    public Tensor Labels(PostBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.Labels;
-    }
-
-    /// <inheritdoc/>
-    public Tensor Predict(PostBatch batch)
+    public override Tensor Predict(PostBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return Forward(batch).Logits;
     }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> TrainStep(PostBatch batch, TrainingStepContext context)
+    public override IReadOnlyDictionary<string, double> TrainStep(PostBatch batch, TrainingStepContext context)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(context);

@@ -26,7 +26,7 @@ namespace AuxLosses.Models;
 /// so class weights are not supported. The model's batch-level CMF attention and BatchNorm need at least 2 posts per
 /// training batch. <see cref="Module"/> is the model itself (its frozen encoders are not optimized).</para>
 /// </remarks>
-public sealed class SppSclTrainingModel : ITrainingModel<PostBatch>, IDisposable
+public sealed class SppSclTrainingModel : PostBatchTrainingModel, IDisposable
 {
     private readonly SppSclModel model;
     private readonly SemiPushPullObjective objective;
@@ -50,104 +50,27 @@ public sealed class SppSclTrainingModel : ITrainingModel<PostBatch>, IDisposable
     public bool TwoStep { get; }
 
     /// <inheritdoc/>
-    public nn.Module Module => model;
+    public override nn.Module Module => model;
 
     /// <inheritdoc/>
-    public int NumClasses { get; }
+    public override int NumClasses { get; }
 
     /// <inheritdoc/>
-    public bool SupportsClassWeights => false;
+    public override bool SupportsClassWeights => false;
 
     /// <inheritdoc/>
-    public IReadOnlyList<Generator> Generators => [];
-
-    /// <inheritdoc/>
-    public void Initialize(Device device, long seed)
-    {
-    }
-
-    /// <inheritdoc/>
-    public PostBatch ToDevice(PostBatch batch, Device device) => PostBatchAdapter.ToDevice(batch, device);
-
-    /// <inheritdoc/>
-    public int BatchSize(PostBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.Count;
-    }
-
-    /// <inheritdoc/>
-    public Tensor Labels(PostBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return batch.Labels;
-    }
-
-    /// <inheritdoc/>
-    public Tensor Predict(PostBatch batch)
+    public override Tensor Predict(PostBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return Forward(batch).Logits;
     }
 
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, double> TrainStep(PostBatch batch, TrainingStepContext context)
+    public override IReadOnlyDictionary<string, double> TrainStep(PostBatch batch, TrainingStepContext context)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(context);
-        var labels = batch.Labels;
-        if (!TwoStep)
-        {
-            var output = Forward(batch);
-            var loss = objective.OneStepLoss(output.ToBatch(), labels);
-            context.ZeroGrad();
-            loss.backward();
-            context.Step();
-            return new Dictionary<string, double>(StringComparer.Ordinal)
-            {
-                ["loss"] = Scalars.ToDouble(loss),
-                ["ce"] = DetachedCrossEntropy(output.Logits, labels),
-            };
-        }
-
-        double step1, ce;
-        using (var scope = NewDisposeScope())
-        {
-            var output = Forward(batch);
-            var loss = objective.Step1Loss(output.ToBatch(), labels);
-            context.ZeroGrad();
-            loss.backward();
-            context.Step();
-            step1 = Scalars.ToDouble(loss);
-            ce = DetachedCrossEntropy(output.Logits, labels);
-        }
-
-        var inter = 0.0;
-        bool ran;
-        using (var scope = NewDisposeScope())
-        {
-            // Parameters changed in step 1: the condition and L_inter need the model's new outputs.
-            var output = Forward(batch);
-            var check = objective.CheckAlignment(output.TextAligned, output.ImageAligned, labels);
-            ran = !check.Skip;
-            if (ran)
-            {
-                var loss = objective.Step2Loss(output.ToBatch(), labels);
-                context.ZeroGrad();
-                loss.backward();
-                context.Step();
-                inter = Scalars.ToDouble(loss);
-            }
-        }
-
-        return new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            ["loss"] = step1 + inter,
-            ["step1"] = step1,
-            ["ce"] = ce,
-            ["inter"] = inter,
-            ["step2"] = ran ? 1 : 0,
-        };
+        return SemiPushPullSteps.Run(objective, TwoStep, () => Forward(batch).ToBatch(), batch.Labels, context);
     }
 
     /// <summary>Frees the objective when this adapter created it.</summary>
@@ -160,10 +83,4 @@ public sealed class SppSclTrainingModel : ITrainingModel<PostBatch>, IDisposable
     }
 
     private SppSclOutput Forward(PostBatch batch) => model.forward(batch.Pixels, batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
-
-    private static double DetachedCrossEntropy(Tensor logits, Tensor labels)
-    {
-        using var noGrad = no_grad();
-        return Scalars.ToDouble(nn.functional.cross_entropy(logits.detach().to(ScalarType.Float32), labels));
-    }
 }

@@ -54,7 +54,8 @@ internal static class SceneRenderer
             canvas.Flush();
         }
 
-        return ToRgb(bitmap.GetPixelSpan(), size, pixelNoise, random);
+        // Bytes (a copy), not GetPixelSpan: its return type changed in SkiaSharp 3, which ScottPlot 5 brings in.
+        return ToRgb(bitmap.Bytes, size, pixelNoise, random);
     }
 
     private static void Weather(ScenePainter p, bool pleasant)
