@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using AuxLosses.Models;
 using TorchSharp;
 
 namespace AuxLosses.QuickStart;
@@ -53,7 +54,7 @@ internal static class QuickStartApp
         var runs = (from seed in Enumerable.Range(1, options.SeedCount) from objective in options.Objectives select (objective, seed)).ToArray();
         var parallel = Math.Clamp(options.Parallel ?? Environment.ProcessorCount, 1, runs.Length);
         Directory.CreateDirectory(options.Output);
-        var ceilings = AuxLosses.Models.SyntheticPosts.ComputeCeilings(new AuxLosses.Models.SyntheticPostsOptions { TopicCount = settings.TopicCount });
+        var ceilings = SyntheticPosts.ComputeCeilings(new SyntheticPostsOptions { TopicCount = settings.TopicCount });
         output.WriteLine($"AuxLosses demo: {options.Objectives.Count} objectives × {options.SeedCount} seeds, {settings.Epochs} epochs, " +
             $"{settings.TrainCount}/{settings.ValidationCount}/{settings.TestCount} synthetic posts ({settings.ImageSize}×{settings.ImageSize} images, {settings.TopicCount} topics).");
         output.WriteLine($"Bayes ceilings (macro-F1): text only {ceilings.TextOnly.MacroF1:F3}, image only {ceilings.ImageOnly.MacroF1:F3}, both {ceilings.Joint.MacroF1:F3}.");

@@ -52,8 +52,12 @@ public sealed class ReadmeModelsExampleTests : IDisposable
 
         var text = new BertModel(new BertConfig
         {
-            VocabSize = SyntheticPosts.Vocabulary.Count, HiddenSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 2,
-            IntermediateSize = 128, MaxPositionEmbeddings = 32,
+            VocabSize = SyntheticPosts.Vocabulary.Count,
+            HiddenSize = 64,
+            NumHiddenLayers = 2,
+            NumAttentionHeads = 2,
+            IntermediateSize = 128,
+            MaxPositionEmbeddings = 32,
         });
         var image = new ResNet(ResNetBlockType.Basic, [1, 1, 1, 1], new ResNetOptions { NumClasses = 0, StemWidth = 16, Widths = [16, 32, 64, 64] });
         var classifier = new LateFusionClassifier(text, image, new ConcatFusion(64, 64, 128),
@@ -61,8 +65,13 @@ public sealed class ReadmeModelsExampleTests : IDisposable
         using var model = new LateFusionTrainingModel(classifier, JointObjective.Paper(itcWeight: 0.1, itmWeight: 0.1));
         using var trainer = new Trainer<PostBatch>(model, new TrainerOptions
         {
-            Epochs = 2, LearningRate = 1e-3, WarmupRatio = 0.1, MaxGradNorm = 1.0,
-            ClassWeighting = ClassWeightMode.Balanced, SelectionMetric = ModelSelectionMetric.MacroF1, EarlyStoppingPatience = 3,
+            Epochs = 2,
+            LearningRate = 1e-3,
+            WarmupRatio = 0.1,
+            MaxGradNorm = 1.0,
+            ClassWeighting = ClassWeightMode.Balanced,
+            SelectionMetric = ModelSelectionMetric.MacroF1,
+            EarlyStoppingPatience = 3,
             CheckpointDirectory = Path.Combine(runFolder, "checkpoints"),          // Resume = true continues a killed run exactly
             MetricsLogPath = Path.Combine(runFolder, "metrics.jsonl"),
         });
