@@ -57,6 +57,7 @@ internal sealed class DemoSummary
                 Mean(group.Select(run => run.TestAccuracy)),
                 name == Baseline || deltas.Length == 0 ? null : Mean(deltas),
                 name == Baseline || deltas.Length == 0 ? null : Std(deltas),
+                name == Baseline || deltas.Length == 0 ? null : deltas.Count(d => d > 0),
                 Mean(group.Select(run => run.BestEpoch + 1.0)),
                 curves.Select(Mean).ToArray(),
                 curves.Select(Std).ToArray(),
@@ -80,15 +81,16 @@ internal sealed class DemoSummary
         var text = new StringBuilder();
         var runs = Objectives.Count == 0 ? 0 : Objectives.Max(o => o.Runs);
         var plural = runs == 1 ? "" : "s";
-        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test macro-F1 over {runs} seed{plural} (mean ± std); Δ vs CE is the paired per-seed difference."));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test macro-F1 over {runs} seed{plural} (mean ± std); Δ vs CE is the paired per-seed difference; wins: seeds on which it beat CE."));
         text.AppendLine();
-        text.AppendLine("| objective  | macro-F1        | Δ vs CE          | accuracy | best epoch | IID   | TTD   | ITD   |");
-        text.AppendLine("|------------|-----------------|------------------|----------|------------|-------|-------|-------|");
+        text.AppendLine("| objective  | macro-F1        | Δ vs CE          | wins | accuracy | best epoch | IID   | TTD   | ITD   |");
+        text.AppendLine("|------------|-----------------|------------------|------|----------|------------|-------|-------|-------|");
         foreach (var o in Objectives)
         {
             var delta = o.DeltaVsBaselineMean is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d,7:+0.000;-0.000} ± {o.DeltaVsBaselineStd:F3}") : "";
+            var wins = o.WinsVsBaseline is { } w ? string.Create(CultureInfo.InvariantCulture, $"{w}/{o.Runs}") : "";
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {o.Objective,-10} | {o.MacroF1Mean:F3} ± {o.MacroF1Std:F3}   | {delta,-16} | {o.AccuracyMean:F3}    | {o.BestEpochMean,10:F1} | {o.Iid:F3} | {o.Ttd:F3} | {o.Itd:F3} |"));
+                $"| {o.Objective,-10} | {o.MacroF1Mean:F3} ± {o.MacroF1Std:F3}   | {delta,-16} | {wins,-4} | {o.AccuracyMean:F3}    | {o.BestEpochMean,10:F1} | {o.Iid:F3} | {o.Ttd:F3} | {o.Itd:F3} |"));
         }
 
         text.AppendLine();

@@ -10,6 +10,7 @@ namespace AuxLosses.QuickStart;
 /// <param name="AccuracyMean">Mean test accuracy.</param>
 /// <param name="DeltaVsBaselineMean">Mean per-seed difference of test macro-F1 from CE on the same seed, or null without CE runs.</param>
 /// <param name="DeltaVsBaselineStd">Standard deviation of that paired difference, or null.</param>
+/// <param name="WinsVsBaseline">Seeds on which the objective's test macro-F1 beat CE's, or null without CE runs.</param>
 /// <param name="BestEpochMean">Mean best epoch (1-based).</param>
 /// <param name="ValidationCurve">Mean validation macro-F1 after each epoch.</param>
 /// <param name="ValidationCurveStd">Standard deviation of validation macro-F1 after each epoch.</param>
@@ -25,6 +26,7 @@ internal sealed record ObjectiveSummary(
     double AccuracyMean,
     double? DeltaVsBaselineMean,
     double? DeltaVsBaselineStd,
+    int? WinsVsBaseline,
     double BestEpochMean,
     IReadOnlyList<double> ValidationCurve,
     IReadOnlyList<double> ValidationCurveStd,

@@ -35,6 +35,8 @@ public sealed class DemoSummaryTests
         itc.MacroF1Mean.Should().BeApproximately(0.85, 1e-12);
         itc.DeltaVsBaselineMean.Should().BeApproximately(0.20, 1e-12);       // seed 1: 0.9 − 0.7, seed 2: 0.8 − 0.6
         itc.DeltaVsBaselineStd.Should().BeApproximately(0, 1e-12);
+        itc.WinsVsBaseline.Should().Be(2);
+        ce.WinsVsBaseline.Should().BeNull();
         itc.ValidationCurve.Should().Equal([0.45, 0.85], (a, b) => Math.Abs(a - b) < 1e-12);
         itc.ValidationCurveStd[0].Should().BeApproximately(Math.Sqrt(0.005), 1e-12);
         itc.Itd.Should().BeApproximately(0.7, 1e-12);
@@ -48,7 +50,7 @@ public sealed class DemoSummaryTests
 
         var table = summary.Table();
 
-        table.Should().Contain("| CE         | 0.500 ± 0.000").And.Contain("| SPP-SCL    | 0.750 ± 0.000").And.Contain("+0.250 ± 0.000");
+        table.Should().Contain("| CE         | 0.500 ± 0.000").And.Contain("| SPP-SCL    | 0.750 ± 0.000").And.Contain("+0.250 ± 0.000  | 1/1 ");
         table.Should().Contain("over 1 seed (").And.Contain("text only 0.556");
     }
 
