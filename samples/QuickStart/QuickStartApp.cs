@@ -55,7 +55,7 @@ internal static class QuickStartApp
         var parallel = Math.Clamp(options.Parallel ?? Environment.ProcessorCount, 1, runs.Length);
         Directory.CreateDirectory(options.Output);
         var ceilings = SyntheticPosts.ComputeCeilings(new SyntheticPostsOptions { TopicCount = settings.TopicCount });
-        output.WriteLine($"AuxLosses demo: {options.Objectives.Count} objectives × {options.SeedCount} seeds, {settings.Epochs} epochs, " +
+        output.WriteLine($"AuxLosses demo: {options.Objectives.Count} objectives × {options.SeedCount} seed{(options.SeedCount == 1 ? "" : "s")}, {settings.Epochs} epochs, " +
             $"{settings.TrainCount}/{settings.ValidationCount}/{settings.TestCount} synthetic posts ({settings.ImageSize}×{settings.ImageSize} images, {settings.TopicCount} topics).");
         output.WriteLine($"Bayes ceilings (macro-F1): text only {ceilings.TextOnly.MacroF1:F3}, image only {ceilings.ImageOnly.MacroF1:F3}, both {ceilings.Joint.MacroF1:F3}.");
         output.WriteLine(options.InProcess ? "Running in this process, one run at a time." : $"Running {parallel} at a time in child processes (logs in {Path.Combine(options.Output, "runs")}).");

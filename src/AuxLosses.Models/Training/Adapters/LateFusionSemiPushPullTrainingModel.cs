@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using AuxLosses.Models.Internal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -73,9 +74,10 @@ public sealed class LateFusionSemiPushPullTrainingModel : PostBatchTrainingModel
         ArgumentNullException.ThrowIfNull(context);
         if (!batch.ImagePresent.all().item<bool>())
         {
+            var missing = MissingIds(batch);
             throw new ArgumentException(
-                $"{nameof(LateFusionSemiPushPullTrainingModel)} needs an image for every post, but {batch.Count - batch.ImagePresent.sum().item<long>()} of {batch.Count} " +
-                $"posts in this batch have none (post ids: {string.Join(", ", MissingIds(batch))}); read the data with MissingImagePolicy.Fail or Skip.", nameof(batch));
+                $"{nameof(LateFusionSemiPushPullTrainingModel)} needs an image for every post, but {missing.Count} of {batch.Count} " +
+                $"posts in this batch have none (post ids: {string.Join(", ", missing)}); read the data with MissingImagePolicy.Fail or Skip.", nameof(batch));
         }
 
         return SemiPushPullSteps.Run(objective, TwoStep, () => Forward(batch), batch.Labels, context);
@@ -96,15 +98,9 @@ public sealed class LateFusionSemiPushPullTrainingModel : PostBatchTrainingModel
         return new SemiPushPullBatch(output.Logits, output.ImageEmbedding, output.TextEmbedding);
     }
 
-    private static IEnumerable<string> MissingIds(PostBatch batch)
+    private static List<string> MissingIds(PostBatch batch)
     {
         var present = batch.ImagePresent.cpu().data<bool>().ToArray();
-        for (var i = 0; i < present.Length; i++)
-        {
-            if (!present[i])
-            {
-                yield return batch.Ids[i];
-            }
-        }
+        return batch.Ids.Where((_, i) => !present[i]).ToList();
     }
 }
